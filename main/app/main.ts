@@ -1,0 +1,71 @@
+// The Electron entry point: thin glue between Electron and the main-process
+// services, which live in modules that never import electron.
+import { app, BrowserWindow, Menu, session } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger } from '../log/logger';
+import { createAppServices, type AppServices } from '../services/app-services';
+import { logFolder } from '../shared/paths';
+import { connectIpc } from './ipc';
+import { buildAppMenu } from './menu';
+import { registerAppScheme, serveRenderer } from './protocol';
+import { hardenSession, hardenWebContents } from './security';
+import { createMainWindow } from './window';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outFolder = join(here, '..');
+
+// Tests and IT can point the app at a separate data folder.
+const userDataArg = process.argv.find((arg) => arg.startsWith('--user-data-dir='));
+if (userDataArg) app.setPath('userData', userDataArg.slice('--user-data-dir='.length));
+
+registerAppScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  // A second copy would fight the first over the same transfers journal.
+  app.quit();
+} else {
+  void start();
+}
+
+async function start(): Promise<void> {
+  const dataFolder = app.getPath('userData');
+  const log = createLogger({ folder: logFolder(dataFolder), level: process.env.MESH_DESKTOP_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+  let services: AppServices | undefined;
+  let window: BrowserWindow | undefined;
+  let quitting = false;
+
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
+  app.on('before-quit', (event) => {
+    if (quitting || !services) return;
+    // Let running transfers reach a checkpoint before the process goes.
+    event.preventDefault();
+    quitting = true;
+    const running = services;
+    void running
+      .shutdown()
+      .catch((error: unknown) => log.error('Shutdown did not finish cleanly', { error }))
+      .finally(async () => {
+        await log.close();
+        app.quit();
+      });
+  });
+
+  await app.whenReady();
+  hardenSession(session.defaultSession, log);
+  serveRenderer(join(outFolder, 'renderer'));
+  services = await createAppServices({ shell: 'electron', dataFolder, log, electronVersion: process.versions.electron });
+  Menu.setApplicationMenu(buildAppMenu(process.platform === 'darwin', !app.isPackaged));
+  connectIpc(services, () => window, log);
+  window = createMainWindow(join(outFolder, 'preload', 'electron.cjs'), join(outFolder, '..', 'resources'), log);
+  window.on('closed', () => {
+    window = undefined;
+  });
+  app.on('window-all-closed', () => app.quit());
+  log.info('MESH Desktop started', { version: app.getVersion(), electron: process.versions.electron });
+}

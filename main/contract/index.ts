@@ -1,0 +1,3 @@
+export * from './channels';
+export * from './types';
+export type { EventPayloads, MeshApi, RequestArgs, RequestHandlers, RequestResults, ValidatedArgs } from './schemas';

@@ -1,0 +1,27 @@
+import { eventNames, isEventName, requestNames, type EventName, type RequestName } from '../main/contract/channels';
+import type { EventPayloads, MeshApi } from '../main/contract/schemas';
+import type { Reply } from '../main/contract/types';
+
+/** How a bridge moves requests and events; Electron IPC and the preview WebSocket each provide one. */
+export interface Transport {
+  invoke(name: RequestName, args: unknown[]): Promise<Reply<unknown>>;
+  subscribe(name: EventName, listener: (payload: unknown) => void): () => void;
+}
+
+/**
+ * Builds `window.mesh` from a transport: one verb per request name and `on`
+ * for events, nothing else. Both bridges use this, so the window cannot tell
+ * which one it has.
+ */
+export function createMeshApi(transport: Transport): MeshApi {
+  const api: Record<string, unknown> = {};
+  for (const name of requestNames) {
+    api[name] = (...args: unknown[]) => transport.invoke(name, args);
+  }
+  api.on = (event: EventName, listener: (payload: EventPayloads[EventName]) => void) => {
+    if (!isEventName(event)) throw new TypeError(`Unknown event "${String(event)}". Known events: ${eventNames.join(', ')}.`);
+    if (typeof listener !== 'function') throw new TypeError('The listener must be a function.');
+    return transport.subscribe(event, listener as (payload: unknown) => void);
+  };
+  return Object.freeze(api) as MeshApi;
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Builds every bundle: main-process entries for Electron and plain Node with
+// esbuild, the two bridges, and the renderer with Vite.
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+const define = { __APP_VERSION__: JSON.stringify(pkg.version) };
+
+const started = Date.now();
+if (!only) rmSync(join(root, 'out'), { recursive: true, force: true });
+
+const jobs = [];
+if (!only || only === 'main') {
+  // Node entries are ESM; packages stay external so electron-builder ships
+  // them as they are (keytar is native and cannot be bundled).
+  jobs.push(
+    esbuild({
+      absWorkingDir: root,
+      entryPoints: {
+        electron: 'main/app/main.ts',
+        preview: 'main/preview/main.ts',
+        cli: 'main/cli/main.ts',
+        sandbox: 'main/sandbox/cli.ts',
+      },
+      outdir: 'out/main',
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: 'linked',
+      define,
+      logLevel: 'warning',
+    }),
+  );
+}
+if (!only || only === 'preload') {
+  // A sandboxed preload cannot require anything but electron: one CommonJS file.
+  jobs.push(
+    esbuild({
+      absWorkingDir: root,
+      entryPoints: { electron: 'preload/electron.ts' },
+      outdir: 'out/preload',
+      outExtension: { '.js': '.cjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'chrome130',
+      external: ['electron'],
+      logLevel: 'warning',
+    }),
+    esbuild({
+      absWorkingDir: root,
+      entryPoints: { 'preview-bridge': 'preload/websocket.ts' },
+      outdir: 'out/preload',
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'chrome120',
+      logLevel: 'warning',
+    }),
+  );
+}
+if (!only || only === 'renderer') {
+  jobs.push(viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn', define }));
+}
+await Promise.all(jobs);
+console.log(`MESH Desktop built into out/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
