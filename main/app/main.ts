@@ -1,10 +1,10 @@
 // The Electron entry point: thin glue between Electron and the main-process
 // services, which live in modules that never import electron.
-import { app, BrowserWindow, Menu, session } from 'electron';
+import { app, Menu, session, type BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../log/logger';
-import { createAppServices, type AppServices } from '../services/app-services';
+import { createAppServices } from '../services/app-services';
 import { logFolder } from '../shared/paths';
 import { connectIpc } from './ipc';
 import { buildAppMenu } from './menu';
@@ -31,7 +31,6 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   const dataFolder = app.getPath('userData');
   const log = createLogger({ folder: logFolder(dataFolder), level: process.env.MESH_DESKTOP_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
-  let services: AppServices | undefined;
   let window: BrowserWindow | undefined;
   let quitting = false;
 
@@ -41,13 +40,17 @@ async function start(): Promise<void> {
     window.focus();
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
+
+  await app.whenReady();
+  hardenSession(session.defaultSession, log);
+  serveRenderer(join(outFolder, 'renderer'));
+  const services = await createAppServices({ shell: 'electron', dataFolder, log, electronVersion: process.versions.electron });
   app.on('before-quit', (event) => {
-    if (quitting || !services) return;
+    if (quitting) return;
     // Let running transfers reach a checkpoint before the process goes.
     event.preventDefault();
     quitting = true;
-    const running = services;
-    void running
+    void services
       .shutdown()
       .catch((error: unknown) => log.error('Shutdown did not finish cleanly', { error }))
       .finally(async () => {
@@ -55,11 +58,6 @@ async function start(): Promise<void> {
         app.quit();
       });
   });
-
-  await app.whenReady();
-  hardenSession(session.defaultSession, log);
-  serveRenderer(join(outFolder, 'renderer'));
-  services = await createAppServices({ shell: 'electron', dataFolder, log, electronVersion: process.versions.electron });
   Menu.setApplicationMenu(buildAppMenu(process.platform === 'darwin', !app.isPackaged));
   connectIpc(services, () => window, log);
   window = createMainWindow(join(outFolder, 'preload', 'electron.cjs'), join(outFolder, '..', 'resources'), log);

@@ -3,12 +3,15 @@ import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import type { Logger } from '../log/logger';
 
 export const APP_SCHEME = 'app';
-export const APP_ORIGIN = `${APP_SCHEME}://mesh-desktop`;
+const APP_HOST = 'mesh-desktop';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /** True for the app's own pages, and nothing else. */
 export function isAppUrl(url: string): boolean {
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    // Compared by parts: WHATWG URL gives custom schemes an opaque "null" origin.
+    const parsed = new URL(url);
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && parsed.username === '' && parsed.password === '';
   } catch {
     return false;
   }

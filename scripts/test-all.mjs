@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// `npm test`: type-checking, lint, unit tests and the end-to-end suite, in
+// that order, with one summary at the end. Every step runs even if an
+// earlier one failed, so one run shows everything that is wrong.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const reports = join(process.cwd(), 'test-results');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+const vitestJson = join(reports, 'vitest.json');
+const playwrightJson = join(reports, 'playwright.json');
+
+const steps = [
+  { name: 'Type-check', cmd: ['npm', 'run', '--silent', 'typecheck'] },
+  { name: 'Lint and format', cmd: ['npm', 'run', '--silent', 'lint'] },
+  { name: 'Build', cmd: ['node', 'scripts/build.mjs'] },
+  {
+    name: 'Unit and integration tests (vitest)',
+    cmd: ['node', 'scripts/with-keyring.mjs', 'npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+  },
+  {
+    name: 'End-to-end tests (Playwright)',
+    cmd: ['node', 'scripts/with-keyring.mjs', 'npx', 'playwright', 'test', '--reporter=list,json'],
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson },
+  },
+];
+
+const results = [];
+for (const step of steps) {
+  console.log(`\n=== ${step.name} ===`);
+  const started = Date.now();
+  const run = spawnSync(step.cmd[0], step.cmd.slice(1), { stdio: 'inherit', env: { ...process.env, ...step.env } });
+  results.push({ name: step.name, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(vitestJson)) {
+  const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
+  passed += v.numPassedTests ?? 0;
+  failed += v.numFailedTests ?? 0;
+  skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
+}
+if (existsSync(playwrightJson)) {
+  const s = JSON.parse(readFileSync(playwrightJson, 'utf8')).stats ?? {};
+  passed += (s.expected ?? 0) + (s.flaky ?? 0);
+  failed += s.unexpected ?? 0;
+  skipped += s.skipped ?? 0;
+}
+
+console.log('\n=== Summary ===');
+for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name} (${r.seconds.toFixed(0)} s)`);
+const allOk = results.every((r) => r.ok);
+if (passed + failed === 0) console.log('No test ran: something is wrong with the test set-up.');
+console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(allOk && passed > 0 ? 0 : 1);

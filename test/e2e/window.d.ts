@@ -1,0 +1,7 @@
+import type { MeshApi } from '../../main/contract';
+
+declare global {
+  interface Window {
+    readonly mesh: MeshApi;
+  }
+}

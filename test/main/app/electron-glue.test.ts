@@ -1,0 +1,156 @@
+// The Electron glue is tested with the electron module stood in: the binary
+// cannot run here, but what the glue asks of Electron can be checked.
+import { EventEmitter } from 'node:events';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const electron = vi.hoisted(() => {
+  const handlers = new Map<string, (event: unknown, args: unknown) => unknown>();
+  const windows: { options: Record<string, unknown>; url?: string }[] = [];
+  return {
+    handlers,
+    windows,
+    opened: [] as string[],
+  };
+});
+
+vi.mock('electron', async () => {
+  // Imported here because vi.mock runs before the file's own imports.
+  const { EventEmitter } = await import('node:events');
+  class BrowserWindow extends EventEmitter {
+    webContents: EventEmitter & { setWindowOpenHandler: (h: unknown) => void; openHandler?: unknown };
+    constructor(options: Record<string, unknown>) {
+      super();
+      const record: { options: Record<string, unknown>; url?: string } = { options };
+      electron.windows.push(record);
+      const contents = new EventEmitter() as EventEmitter & { setWindowOpenHandler: (h: unknown) => void; openHandler?: unknown };
+      contents.setWindowOpenHandler = (h: unknown) => {
+        contents.openHandler = h;
+      };
+      this.webContents = contents;
+      this.loadURL = async (url: string) => {
+        record.url = url;
+      };
+    }
+    loadURL: (url: string) => Promise<void>;
+  }
+  return {
+    BrowserWindow,
+    nativeTheme: { shouldUseDarkColors: false },
+    shell: { openExternal: async (url: string) => void electron.opened.push(url) },
+    ipcMain: {
+      handle: (channel: string, fn: (event: unknown, args: unknown) => unknown) => electron.handlers.set(channel, fn),
+      removeHandler: (channel: string) => electron.handlers.delete(channel),
+    },
+  };
+});
+
+const { createMainWindow } = await import('../../../main/app/window');
+const { hardenWebContents, isAppUrl, isExternalLinkAllowed } = await import('../../../main/app/security');
+const { connectIpc } = await import('../../../main/app/ipc');
+const { createAppServices } = await import('../../../main/services/app-services');
+const { silentLogger } = await import('../../../main/log/logger');
+const { requestNames, requestChannel } = await import('../../../main/contract/channels');
+
+beforeEach(() => {
+  electron.windows.length = 0;
+  electron.handlers.clear();
+  electron.opened.length = 0;
+});
+
+describe('the main window', () => {
+  it('is sandboxed and context-isolated with no Node in the page', () => {
+    createMainWindow('/out/preload/electron.cjs', '/resources', silentLogger);
+    const prefs = electron.windows[0]!.options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      preload: '/out/preload/electron.cjs',
+    });
+    expect(electron.windows[0]!.url).toBe('app://mesh-desktop/index.html');
+  });
+});
+
+describe('navigation and new windows', () => {
+  function harden() {
+    const contents = new EventEmitter() as EventEmitter & { setWindowOpenHandler: (h: (d: { url: string }) => unknown) => void; open?: (d: { url: string }) => unknown };
+    contents.setWindowOpenHandler = (h) => {
+      contents.open = h;
+    };
+    hardenWebContents(contents as never, silentLogger);
+    return contents;
+  }
+
+  it('blocks navigation away from the app', () => {
+    const contents = harden();
+    const event = { preventDefault: vi.fn() };
+    contents.emit('will-navigate', event, 'https://example.org/phish');
+    expect(event.preventDefault).toHaveBeenCalled();
+    const inside = { preventDefault: vi.fn() };
+    contents.emit('will-navigate', inside, 'app://mesh-desktop/index.html');
+    expect(inside.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('denies every new window and sends only https links to the system browser', () => {
+    const contents = harden();
+    expect(contents.open!({ url: 'https://digital.nhs.uk/' })).toEqual({ action: 'deny' });
+    expect(electron.opened).toEqual(['https://digital.nhs.uk/']);
+    for (const url of ['http://example.org/', 'file:///etc/passwd', 'javascript:alert(1)', 'https://user:pw@example.org/', 'smb://server/share']) {
+      expect(contents.open!({ url })).toEqual({ action: 'deny' });
+    }
+    expect(electron.opened).toHaveLength(1);
+  });
+
+  it('blocks webviews', () => {
+    const contents = harden();
+    const event = { preventDefault: vi.fn() };
+    contents.emit('will-attach-webview', event);
+    expect(event.preventDefault).toHaveBeenCalled();
+  });
+
+  it.each([
+    ['app://mesh-desktop/index.html', true],
+    ['app://mesh-desktop.evil/index.html', false],
+    ['app://other/index.html', false],
+    ['https://mesh-desktop/', false],
+    ['not a url', false],
+  ])('treats %s as the app: %s', (url, expected) => {
+    expect(isAppUrl(url)).toBe(expected);
+  });
+
+  it('allows only plain https links out', () => {
+    expect(isExternalLinkAllowed('https://pki.nhs.uk/')).toBe(true);
+    expect(isExternalLinkAllowed('http://pki.nhs.uk/')).toBe(false);
+  });
+});
+
+describe('IPC', () => {
+  async function connect() {
+    const services = await createAppServices({ shell: 'electron', dataFolder: '/data', log: silentLogger });
+    connectIpc(services, () => undefined, silentLogger);
+    return (name: string, args: unknown, url = 'app://mesh-desktop/index.html', parent: unknown = null) =>
+      electron.handlers.get(requestChannel(name as never))!({ senderFrame: { url, parent } }, args);
+  }
+
+  it('registers exactly one handler per request in the contract', async () => {
+    await connect();
+    expect([...electron.handlers.keys()].sort()).toEqual(requestNames.map((n) => requestChannel(n)).sort());
+  });
+
+  it('answers the app page through the validating dispatcher', async () => {
+    const invoke = await connect();
+    expect(await invoke('getAppInfo', [])).toMatchObject({ ok: true, value: { shell: 'electron' } });
+    expect(await invoke('describeMailbox', [123])).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+  });
+
+  it('refuses requests from frames that are not the app', async () => {
+    const invoke = await connect();
+    expect(await invoke('getAppInfo', [], 'https://evil.example/')).toMatchObject({ ok: false });
+    expect(await invoke('getAppInfo', [], 'app://mesh-desktop/index.html', { url: 'x' })).toMatchObject({ ok: false });
+  });
+});
