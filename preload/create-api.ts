@@ -1,17 +1,21 @@
 import { eventNames, isEventName, requestNames, type EventName, type RequestName } from '../main/contract/channels';
 import type { EventPayloads, MeshApi } from '../main/contract/schemas';
-import type { Reply } from '../main/contract/types';
+import type { FileChoice, Reply } from '../main/contract/types';
 
 /** How a bridge moves requests and events; Electron IPC and the preview WebSocket each provide one. */
 export interface Transport {
   invoke(name: RequestName, args: unknown[]): Promise<Reply<unknown>>;
   subscribe(name: EventName, listener: (payload: unknown) => void): () => void;
+  /** Hands a picked or dropped file to main in the way this shell can. */
+  registerFile(file: File): Promise<Reply<FileChoice>>;
 }
 
+const NOT_A_FILE: Reply<never> = { ok: false, error: { code: 'invalid-argument', message: 'Choose a file to send.' } };
+
 /**
- * Builds `window.mesh` from a transport: one verb per request name and `on`
- * for events, nothing else. Both bridges use this, so the window cannot tell
- * which one it has.
+ * Builds `window.mesh` from a transport: one verb per page request, `on` for
+ * events and `registerFile`, nothing else. Both bridges use this, so the
+ * window cannot tell which one it has.
  */
 export function createMeshApi(transport: Transport): MeshApi {
   const api: Record<string, unknown> = {};
@@ -23,5 +27,6 @@ export function createMeshApi(transport: Transport): MeshApi {
     if (typeof listener !== 'function') throw new TypeError('The listener must be a function.');
     return transport.subscribe(event, listener as (payload: unknown) => void);
   };
+  api.registerFile = (file: File) => (file instanceof File ? transport.registerFile(file) : Promise.resolve(NOT_A_FILE));
   return Object.freeze(api) as MeshApi;
 }

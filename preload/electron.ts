@@ -1,8 +1,8 @@
 // The Electron preload: runs sandboxed and context-isolated, and hands the
 // window exactly the typed contract, never ipcRenderer itself.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { eventChannel, requestChannel } from '../main/contract/channels';
-import type { Reply } from '../main/contract/types';
+import type { FileChoice, Reply } from '../main/contract/types';
 import { createMeshApi } from './create-api';
 
 const api = createMeshApi({
@@ -14,6 +14,13 @@ const api = createMeshApi({
     return () => {
       ipcRenderer.removeListener(eventChannel(name), wrapped);
     };
+  },
+  registerFile: async (file) => {
+    // Only a File the person picked or dropped has a path; the page cannot
+    // forge one, so main can trust that this path is the person's choice.
+    const path = webUtils.getPathForFile(file);
+    if (!path) return { ok: false, error: { code: 'invalid-argument', message: 'That file cannot be sent: choose a file saved on this computer.' } };
+    return ipcRenderer.invoke(requestChannel('registerFilePath'), [path]) as Promise<Reply<FileChoice>>;
   },
 });
 

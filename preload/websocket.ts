@@ -2,7 +2,7 @@
 // carried over a WebSocket to the preview server. The token travels in an
 // HttpOnly cookie, so nothing on the page ever sees it.
 import type { EventName, RequestName } from '../main/contract/channels';
-import type { Reply } from '../main/contract/types';
+import type { FileChoice, Reply } from '../main/contract/types';
 import { createMeshApi } from './create-api';
 
 const LOST: Reply<never> = {
@@ -50,6 +50,21 @@ function connect() {
         pending.set(id, resolve);
         socket.send(JSON.stringify({ type: 'request', id, name, args }));
       });
+    },
+    registerFile: async (file: File): Promise<Reply<FileChoice>> => {
+      // The browser has no file paths: the file is streamed to main, which keeps
+      // it in a staging folder until it has been sent.
+      try {
+        const response = await fetch('/__mesh/files', {
+          method: 'POST',
+          body: file,
+          headers: { 'X-File-Name': encodeURIComponent(file.name), 'Content-Type': 'application/octet-stream' },
+          credentials: 'same-origin',
+        });
+        return (await response.json()) as Reply<FileChoice>;
+      } catch {
+        return LOST;
+      }
     },
     subscribe: (name, listener) => {
       const set = listeners.get(name) ?? new Set();

@@ -11,6 +11,7 @@ import { buildAppMenu } from './menu';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { hardenSession, hardenWebContents } from './security';
 import { createMainWindow } from './window';
+import { electronPlatform } from './platform';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outFolder = join(here, '..');
@@ -44,7 +45,13 @@ async function start(): Promise<void> {
   await app.whenReady();
   hardenSession(session.defaultSession, log);
   serveRenderer(join(outFolder, 'renderer'));
-  const services = await createAppServices({ shell: 'electron', dataFolder, log, electronVersion: process.versions.electron });
+  const services = await createAppServices({
+    shell: 'electron',
+    dataFolder,
+    log,
+    electronVersion: process.versions.electron,
+    platform: electronPlatform(() => window),
+  });
   app.on('before-quit', (event) => {
     if (quitting) return;
     // Let running transfers reach a checkpoint before the process goes.

@@ -1,6 +1,8 @@
 /**
  * The data that crosses between main and the window. Plain, serialisable
- * objects only: no class instances, no functions, and never a secret.
+ * objects only: no class instances, no functions, and never a secret (the
+ * window may send a password to main, but main never sends one back).
+ * Times are ISO 8601 strings.
  */
 import type { AppErrorShape } from '../shared/errors';
 
@@ -22,6 +24,28 @@ export interface AppInfo {
   dataFolder: string;
   electronVersion?: string;
   nodeVersion: string;
+  /** What this shell can do natively (the preview cannot open folders, for example). */
+  capabilities: { chooseFolder: boolean; showInFolder: boolean; notifications: boolean };
+}
+
+export type CertificateState = 'valid' | 'expiring-soon' | 'expired' | 'not-yet-valid';
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  notAfter: string;
+  daysUntilExpiry: number;
+  state: CertificateState;
+  /** A sentence to show when the state is not plain valid. */
+  warning?: string;
+}
+
+export interface MailboxStatus {
+  connection: 'unknown' | 'checking' | 'connected' | 'failed';
+  lastCheckedAt?: string;
+  nextCheckAt?: string;
+  /** What went wrong last time, in words a person can act on. */
+  problem?: string;
 }
 
 export interface MailboxSummary {
@@ -32,9 +56,216 @@ export interface MailboxSummary {
   environment: Environment;
   /** Set by machine policy: the person cannot remove or change it. */
   managed: boolean;
+  /** A training-sandbox mailbox: nothing here reaches the real MESH. */
+  training: boolean;
+  /** Messages waiting in the inbox. */
+  unread: number;
+  status: MailboxStatus;
+  certificate?: CertificateSummary;
+  /** Why this mailbox cannot be used (for example an environment IT has not allowed). */
+  unusableReason?: string;
+}
+
+export interface MailboxSettings {
+  id: string;
+  environment: Environment;
+  customUrl?: string;
+  mailboxId: string;
+  displayName: string;
+  downloadFolder: string;
+  pollIntervalMinutes: number;
+  acknowledge: 'after-save' | 'manual';
+  hasPassword: boolean;
+  certificate?: CertificateSummary;
+  managed: boolean;
+}
+
+export interface ProxyView {
+  mode: 'system' | 'manual' | 'none';
+  url?: string;
+  username?: string;
+  noProxy?: string;
+  hasPassword: boolean;
+}
+
+/** Settings as the window sees them: effective values (policy applied) and which are locked. */
+export interface SettingsSnapshot {
+  mailboxes: MailboxSettings[];
+  proxy: ProxyView;
+  defaultDownloadFolder?: string;
+  maxConcurrentTransfers: number;
+  minimumPollIntervalMinutes: number;
+  notifications: boolean;
+  updatesEnabled: boolean;
+  /** Settings IT has locked by machine policy: show them, but not as editable. */
+  managed: { proxy: boolean; defaultDownloadFolder: boolean; updates: boolean; pollInterval: boolean; environments: boolean; extraCaFiles: boolean };
+  allowedEnvironments: Environment[];
+  /** Problems the person (or IT) must know about: a broken policy, a quarantined settings file. */
+  problems: string[];
+}
+
+export interface SettingsPatch {
+  proxy?: { mode: 'system' | 'manual' | 'none'; url?: string; username?: string; password?: string; noProxy?: string };
+  defaultDownloadFolder?: string;
+  maxConcurrentTransfers?: number;
+  notifications?: boolean;
+}
+
+export type CertificateInput =
+  | { kind: 'pem'; certificatePath: string; keyPath: string; passphrase?: string }
+  | { kind: 'pfx'; path: string; passphrase?: string };
+
+export interface NewMailboxInput {
+  environment: Environment;
+  customUrl?: string;
+  mailboxId: string;
+  displayName: string;
+  password: string;
+  /** The environment's shared secret, when it is not stored yet. */
+  sharedKey?: string;
+  certificate?: CertificateInput;
+  downloadFolder?: string;
+  acknowledge?: 'after-save' | 'manual';
+  pollIntervalMinutes?: number;
+}
+
+export interface MailboxPatch {
+  displayName?: string;
+  downloadFolder?: string;
+  pollIntervalMinutes?: number;
+  acknowledge?: 'after-save' | 'manual';
+  password?: string;
+  certificate?: CertificateInput;
+}
+
+export type ConnectionStep = 'address' | 'proxy' | 'tls' | 'server-certificate' | 'client-certificate' | 'password' | 'mailbox';
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  /** One sentence: what worked, or what failed and what to do. */
+  summary: string;
+  steps: { step: ConnectionStep; outcome: 'passed' | 'failed' | 'not-reached'; message: string }[];
+  testedAt: string;
+}
+
+export interface CsrInput {
+  commonName: string;
+  organisation?: string;
+  /** Where to save the key, the request and the instructions. */
+  folder?: string;
+}
+
+export interface CsrResult {
+  keyPath: string;
+  csrPath: string;
+  instructionsPath: string;
+  instructions: string;
+}
+
+export interface MessageParty {
+  mailboxId: string;
+  name?: string;
+  organisation?: string;
+}
+
+export interface InboxItem {
+  messageId: string;
+  type: 'DATA' | 'REPORT';
+  from: MessageParty;
+  subject?: string;
+  workflowId?: string;
+  fileName?: string;
+  /** Bytes, where the server said. */
+  size?: number;
+  receivedAt?: string;
+  expiresAt?: string;
+  /** Within a day of MESH removing it unread. */
+  expiringSoon: boolean;
+  chunks: number;
+  localId?: string;
+  /** For a non-delivery report: the sent message it is about, and why. */
+  report?: { linkedMessageId?: string; code?: string; event?: string; description?: string };
+  /** Every mex-* header, for the detail view. */
+  headers: Record<string, string>;
+  /** Where it was saved on this computer, if it was. */
+  savedPath?: string;
+  acknowledged: boolean;
+}
+
+export type SentStatus = 'uploading' | 'accepted' | 'acknowledged' | 'undeliverable' | 'failed' | 'cancelled' | 'unknown';
+
+export interface SentItem {
+  /** Local record id (the message id is known only once chunk 1 is accepted). */
+  id: string;
+  messageId?: string;
+  localId?: string;
+  to: MessageParty;
+  workflowId: string;
+  subject?: string;
+  fileName: string;
+  size: number;
+  checksum?: string;
+  sentAt: string;
+  status: SentStatus;
+  statusDescription?: string;
+  statusCode?: string;
+  statusCheckedAt?: string;
+  transferId?: string;
+}
+
+export type TransferState = 'queued' | 'running' | 'paused' | 'verifying' | 'done' | 'failed' | 'cancelled';
+
+export interface TransferView {
+  id: string;
+  profileId: string;
+  direction: 'upload' | 'download';
+  /** The file name, for people. */
+  title: string;
+  /** The other party: recipient or sender mailbox. */
+  counterpart?: string;
+  state: TransferState;
+  bytesDone: number;
+  bytesTotal?: number;
+  /** Bytes per second, smoothed. */
+  rate?: number;
+  secondsLeft?: number;
+  chunk: number;
+  chunks: number;
+  messageId?: string;
+  /** Where a finished download was saved. */
+  savedPath?: string;
+  error?: AppErrorShape;
+  /** A short note on the state, e.g. why it cannot be cancelled now. */
+  note?: string;
+  updatedAt: string;
+}
+
+export interface FileChoice {
+  /** An opaque handle main gave the file; sendMessage takes it. */
+  fileRef: string;
+  name: string;
+  size: number;
+}
+
+export interface SendRequest {
+  profileId: string;
+  /** One message is sent to each recipient, as MESH requires. */
+  recipients: string[];
+  workflowId: string;
+  subject?: string;
+  localId?: string;
+  fileRef: string;
 }
 
 export interface Notice {
   level: 'info' | 'warning' | 'error';
   message: string;
+}
+
+/** Something worth an operating-system notification. */
+export interface NotificationEvent {
+  kind: 'new-messages' | 'transfer-done' | 'transfer-failed' | 'non-delivery' | 'certificate-expiry';
+  title: string;
+  body: string;
+  profileId?: string;
 }

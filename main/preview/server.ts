@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppServices } from '../services/app-services';
 import type { Logger } from '../log/logger';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
+import { toAppError } from '../shared/errors';
 
 export interface PreviewServerOptions {
   services: AppServices;
@@ -34,6 +35,7 @@ export interface RunningPreview {
 const COOKIE = 'mesh_preview';
 const BRIDGE_PATH = '/__mesh/bridge';
 const BRIDGE_SCRIPT_PATH = '/__mesh/preview-bridge.js';
+const FILES_PATH = '/__mesh/files';
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -76,6 +78,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   async function handleHttp(req: IncomingMessage, res: ServerResponse) {
     if (!hostIsLocal(req)) return refuse(res, 421, 'This preview only answers on its own loopback address.');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (req.method === 'POST' && url.pathname === FILES_PATH) return receiveFile(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Not allowed.');
 
     const given = url.searchParams.get('token');
@@ -112,6 +115,20 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).pipe(res);
+  }
+
+  /** The preview's stand-in for a file path: the browser streams the chosen file to main. */
+  async function receiveFile(req: IncomingMessage, res: ServerResponse) {
+    const origin = req.headers.origin;
+    const originOk = origin === undefined || allowedHosts().some((host) => origin === `http://${host}`);
+    if (!hasToken(req) || !originOk) return refuse(res, 403, 'This MESH Desktop preview needs the link printed when it started.');
+    const name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file.dat'));
+    const reply = await options.services.files
+      .registerUpload(req, name)
+      .then((value) => ({ ok: true as const, value }))
+      .catch((error: unknown) => ({ ok: false as const, error: toAppError(error).toShape() }));
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify(reply));
   }
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });

@@ -1,15 +1,36 @@
-import type { RequestHandlers } from '../contract/schemas';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createDispatcher } from '../contract/dispatch';
+import type { RequestHandlers } from '../contract/schemas';
+import type { MailboxStatus, MailboxSummary, SettingsSnapshot } from '../contract/types';
+import { generateCsr } from '../certs/csr';
 import type { Logger } from '../log/logger';
+import { MeshTransferClient } from '../mesh/local-id-tracking';
+import { SecretStore } from '../secrets/keychain';
+import { loadPolicy, defaultPolicyPath, type PolicyLoadResult } from '../settings/policy';
+import { MIN_POLL_INTERVAL_MINUTES } from '../settings/schema';
+import { SettingsStore } from '../settings/store';
+import { AppError, toAppError } from '../shared/errors';
 import { APP_VERSION, PRODUCT_NAME } from '../shared/version';
-import { AppError } from '../shared/errors';
+import { TransferEngine, type TransferProgress } from '../transfers';
 import { EventBus } from './events';
+import { FileRegistry } from './file-registry';
+import { connectionTestResult, MailboxService } from './mailboxes';
+import { PartyDirectory } from './parties';
+import { browserPlatform, type Platform } from './platform';
+import { TrainingSandbox } from './training';
+import { inboxItemView, sentItemView, transferView } from './views';
 
 export interface AppServicesOptions {
   shell: 'electron' | 'preview';
   dataFolder: string;
   log: Logger;
   electronVersion?: string;
+  platform?: Platform;
+  /** The machine policy file; tests pass their own. Default: the platform's documented path. */
+  policyPath?: string;
+  /** Keychain service name; tests use their own so they never touch a real installation's secrets. */
+  keychainService?: string;
 }
 
 /** Everything the window can reach, the same in Electron and in the preview. */
@@ -17,6 +38,7 @@ export interface AppServices {
   handlers: RequestHandlers;
   events: EventBus;
   dispatch: ReturnType<typeof createDispatcher>;
+  files: FileRegistry;
   /** Lets running work checkpoint, then releases files and sockets. */
   shutdown(): Promise<void>;
 }
@@ -25,6 +47,172 @@ export interface AppServices {
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const events = new EventBus();
   const log = options.log.child('services');
+  const platform = options.platform ?? browserPlatform;
+  const { dataFolder } = options;
+
+  const policyPath = options.policyPath ?? defaultPolicyPath(process.platform, process.env);
+  const policy: PolicyLoadResult = await loadPolicy(policyPath);
+  if (policy.status === 'broken') log.error('The machine policy file is broken', { path: policyPath });
+  const store = await SettingsStore.open(dataFolder, { policy });
+  if (store.quarantined) log.error('The settings file was unreadable and was set aside', { path: store.quarantined.path, reason: store.quarantined.reason });
+  const secrets = new SecretStore(options.keychainService ? { service: options.keychainService } : {});
+  const training = new TrainingSandbox({ folder: join(dataFolder, 'training-sandbox'), log });
+  const mailboxes = new MailboxService({ dataFolder, store, secrets, training, log });
+  const files = new FileRegistry(join(dataFolder, 'staging'));
+  const parties = new PartyDirectory();
+  const statuses = new Map<string, MailboxStatus>();
+  const recentWorkflowsByProfile = new Map<string, string[]>();
+
+  // One client per mailbox, rebuilt whenever its settings change.
+  const clients = new Map<string, Promise<MeshTransferClient>>();
+  const clientFor = (profileId: string): Promise<MeshTransferClient> => {
+    let client = clients.get(profileId);
+    if (!client) {
+      client = mailboxes.connectionFor(profileId).then((connection) => new MeshTransferClient(connection));
+      client.catch(() => clients.delete(profileId));
+      clients.set(profileId, client);
+    }
+    return client;
+  };
+  const dropClients = () => {
+    for (const client of clients.values()) void client.then((c) => c.close()).catch(() => undefined);
+    clients.clear();
+  };
+
+  const engine = new TransferEngine({
+    stateFolder: join(dataFolder, 'transfers'),
+    clientFor,
+    mailboxSettings: (profileId) => {
+      const mailbox = mailboxes.get(profileId);
+      return { downloadFolder: mailbox.downloadFolder, acknowledge: mailbox.acknowledge, autoDownload: false, pollIntervalMinutes: mailbox.pollIntervalMinutes };
+    },
+    log,
+    concurrency: store.effective.settings.maxConcurrentTransfers,
+    events: {
+      progress: (progress) => {
+        events.emit('transfer-progress', transferView(progress));
+        if (progress.state === 'done' || progress.state === 'failed') notifyTransfer(progress);
+      },
+      inboxChanged: (profileId) => {
+        markChecked(profileId);
+        events.emit('inbox-changed', { profileId });
+        void emitMailboxes();
+      },
+      sentChanged: (profileId) => events.emit('sent-changed', { profileId }),
+    },
+  });
+
+  function notifyTransfer(progress: TransferProgress) {
+    if (!store.effective.settings.notifications) return;
+    const done = progress.state === 'done';
+    events.emit('notification', {
+      kind: done ? 'transfer-done' : 'transfer-failed',
+      title: done ? (progress.kind === 'upload' ? 'Message sent' : 'File saved') : progress.kind === 'upload' ? 'Sending failed' : 'Download failed',
+      body: done ? progress.name : `${progress.name}: ${progress.error?.message ?? 'see Transfers for details.'}`,
+      profileId: progress.profileId,
+    });
+  }
+
+  function markChecked(profileId: string, problem?: string) {
+    const mailbox = mailboxes.list().find((m) => m.id === profileId);
+    const now = new Date();
+    const next = new Date(now.getTime() + (mailbox?.pollIntervalMinutes ?? MIN_POLL_INTERVAL_MINUTES) * 60_000);
+    statuses.set(profileId, {
+      connection: problem ? 'failed' : 'connected',
+      lastCheckedAt: now.toISOString(),
+      nextCheckAt: next.toISOString(),
+      ...(problem ? { problem } : {}),
+    });
+  }
+
+  async function summaries(): Promise<MailboxSummary[]> {
+    return Promise.all(
+      mailboxes.list().map(async (mailbox) => {
+        const inbox = mailboxes.unusableReason(mailbox) ? [] : await engine.inbox(mailbox.id).catch(() => []);
+        const certificate = await mailboxes.certificateSummary(mailbox);
+        const reason = mailboxes.unusableReason(mailbox);
+        return {
+          id: mailbox.id,
+          mailboxId: mailbox.mailboxId,
+          displayName: mailbox.displayName,
+          environment: mailbox.environment,
+          managed: mailbox.source === 'policy',
+          training: mailbox.environment === 'TRAINING',
+          unread: inbox.filter((item) => !item.acknowledgedAt && !item.savedPath).length,
+          status: statuses.get(mailbox.id) ?? { connection: 'unknown' },
+          ...(certificate ? { certificate } : {}),
+          ...(reason ? { unusableReason: reason } : {}),
+        };
+      }),
+    );
+  }
+
+  async function emitMailboxes() {
+    events.emit('mailboxes-changed', await summaries());
+  }
+
+  /** Starts or stops each mailbox's polling to match the settings. */
+  async function syncPolling() {
+    if (mailboxes.list().some((m) => m.environment === 'TRAINING')) await training.start();
+    for (const mailbox of mailboxes.list()) {
+      if (mailboxes.unusableReason(mailbox)) engine.stopPolling(mailbox.id);
+      else engine.startPolling(mailbox.id);
+    }
+  }
+
+  store.onChange(() => {
+    dropClients();
+    void syncPolling()
+      .catch((error: unknown) => log.error('Could not start checking mailboxes', { error: toAppError(error).message }))
+      .finally(() => void emitMailboxes());
+  });
+
+  for (const [mailboxId, displayName] of training.mailboxes().map((m) => [m.mailboxId, m.displayName] as const)) parties.learn({ mailboxId, name: displayName });
+  await engine.start();
+  await syncPolling().catch((error: unknown) => log.error('Could not start checking mailboxes', { error: toAppError(error).message }));
+
+  function settingsSnapshot(): Promise<SettingsSnapshot> {
+    const effective = store.effective;
+    const s = effective.settings;
+    const problems: string[] = [];
+    if (store.quarantined) problems.push(store.quarantined.message);
+    if (effective.policyProblem) problems.push(effective.policyProblem.error.message);
+    return Promise.all([Promise.all(s.mailboxes.map((m) => mailboxes.settingsView(m))), secrets.has({ kind: 'proxy-password' }).catch(() => false)]).then(([views, hasProxyPassword]) => ({
+      mailboxes: views,
+      proxy: {
+        mode: s.proxy.mode,
+        ...(s.proxy.url ? { url: s.proxy.url } : {}),
+        ...(s.proxy.username ? { username: s.proxy.username } : {}),
+        ...(s.proxy.noProxy ? { noProxy: s.proxy.noProxy } : {}),
+        hasPassword: hasProxyPassword,
+      },
+      ...(s.defaultDownloadFolder ? { defaultDownloadFolder: s.defaultDownloadFolder } : {}),
+      maxConcurrentTransfers: s.maxConcurrentTransfers,
+      minimumPollIntervalMinutes: effective.managed.minimumPollIntervalMinutes?.value ?? MIN_POLL_INTERVAL_MINUTES,
+      notifications: s.notifications,
+      updatesEnabled: s.updates.enabled,
+      managed: {
+        proxy: effective.managed.proxy !== undefined,
+        defaultDownloadFolder: effective.managed.defaultDownloadFolder !== undefined,
+        updates: effective.managed.updates !== undefined,
+        pollInterval: effective.managed.pollInterval !== undefined,
+        environments: effective.managed.allowedEnvironments !== undefined,
+        extraCaFiles: effective.managed.extraCaFiles !== undefined,
+      },
+      allowedEnvironments: effective.managed.allowedEnvironments?.value ?? ['INT', 'DEP', 'LIVE', 'TRAINING', 'CUSTOM'],
+      problems,
+    }));
+  }
+
+  async function summaryOf(profileId: string): Promise<MailboxSummary> {
+    const found = (await summaries()).find((m) => m.id === profileId);
+    if (!found) throw new AppError({ code: 'not-configured', message: 'That mailbox is no longer set up on this computer.' });
+    return found;
+  }
+
+  async function withClient<T>(profileId: string, use: (client: MeshTransferClient) => Promise<T>): Promise<T> {
+    return use(await clientFor(profileId));
+  }
 
   const handlers: RequestHandlers = {
     getAppInfo: () => ({
@@ -32,20 +220,246 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       version: APP_VERSION,
       shell: options.shell,
       platform: process.platform,
-      dataFolder: options.dataFolder,
+      dataFolder,
       nodeVersion: process.versions.node,
+      capabilities: platform.capabilities,
       ...(options.electronVersion ? { electronVersion: options.electronVersion } : {}),
     }),
-    listMailboxes: () => [],
-    describeMailbox: (id) => {
-      throw new AppError({ code: 'not-configured', message: `There is no mailbox with the id "${id}" on this computer.` });
+    getSettings: () => settingsSnapshot(),
+    updateSettings: async (patch) => {
+      if (patch.proxy) {
+        const { password, ...proxy } = patch.proxy;
+        await store.setProxy(proxy);
+        if (password) await secrets.set({ kind: 'proxy-password' }, password);
+      }
+      if (patch.defaultDownloadFolder !== undefined) await store.setDefaultDownloadFolder(patch.defaultDownloadFolder);
+      if (patch.maxConcurrentTransfers !== undefined) await store.setMaxConcurrentTransfers(patch.maxConcurrentTransfers);
+      if (patch.notifications !== undefined) await store.setNotifications(patch.notifications);
+      return settingsSnapshot();
     },
+    copyDiagnostics: async () => {
+      const snapshot = await settingsSnapshot();
+      return [
+        `${PRODUCT_NAME} ${APP_VERSION} (${options.shell}${options.electronVersion ? `, Electron ${options.electronVersion}` : ''}, Node ${process.versions.node})`,
+        `Operating system: ${process.platform} ${process.arch}`,
+        `Data folder: ${dataFolder}`,
+        `Settings (no secrets): ${JSON.stringify(snapshot, null, 2)}`,
+        'Recent log lines:',
+        ...options.log.recent(100),
+      ].join('\n');
+    },
+    listMailboxes: () => summaries(),
+    describeMailbox: (id) => summaryOf(id),
+    addMailbox: async (input) => {
+      const mailbox = await mailboxes.add(input);
+      return summaryOf(mailbox.id);
+    },
+    updateMailbox: async (id, patch) => {
+      await mailboxes.update(id, patch);
+      return summaryOf(id);
+    },
+    removeMailbox: async (id) => {
+      engine.stopPolling(id);
+      await mailboxes.remove(id);
+      return null;
+    },
+    testConnection: async (id) => {
+      statuses.set(id, { ...(statuses.get(id) ?? {}), connection: 'checking' });
+      let usesProxy = false;
+      try {
+        const connection = await mailboxes.connectionFor(id);
+        usesProxy = typeof connection.proxy === 'object';
+        const client = new MeshTransferClient(connection);
+        try {
+          await client.handshake();
+        } finally {
+          client.close();
+        }
+        markChecked(id);
+        void emitMailboxes();
+        return connectionTestResult({ ok: true }, usesProxy);
+      } catch (error) {
+        const appError = toAppError(error);
+        markChecked(id, appError.message);
+        void emitMailboxes();
+        return connectionTestResult({ ok: false, error: appError }, usesProxy);
+      }
+    },
+    startTrainingSandbox: async () => {
+      await training.start();
+      const existing = new Set(mailboxes.list().filter((m) => m.environment === 'TRAINING').map((m) => m.mailboxId));
+      for (const demo of training.mailboxes()) {
+        if (existing.has(demo.mailboxId)) continue;
+        await mailboxes.add({
+          environment: 'TRAINING',
+          mailboxId: demo.mailboxId,
+          displayName: demo.displayName,
+          password: 'unused',
+          downloadFolder: join(dataFolder, 'Training downloads', demo.mailboxId),
+          acknowledge: 'after-save',
+        });
+      }
+      await syncPolling();
+      return (await summaries()).filter((m) => m.training);
+    },
+    generateCsr: async (input) => {
+      const result = await generateCsr({
+        commonName: input.commonName,
+        ...(input.organisation ? { organisation: input.organisation } : {}),
+        outDir: input.folder ?? join(dataFolder, 'certificate-requests'),
+      });
+      const instructions = await readFile(result.instructionsFile, 'utf8');
+      return { keyPath: result.keyFile, csrPath: result.csrFile, instructionsPath: result.instructionsFile, instructions };
+    },
+    listInbox: async (profileId) => {
+      mailboxes.get(profileId);
+      const items = await engine.inbox(profileId);
+      await learnSenders(profileId, items.map((i) => i.facts.workflowId).filter((w): w is string => Boolean(w)));
+      return items.filter((item) => !item.acknowledgedAt).map((item) => inboxItemView(item, parties));
+    },
+    checkNow: async (profileId) => {
+      try {
+        const result = await engine.checkNow(profileId);
+        if (!result.checked) return { nextAllowedAt: result.nextAllowedAt.toISOString(), newMessages: 0 };
+        markChecked(profileId);
+        void emitMailboxes();
+        if (result.result.newMessages > 0 && store.effective.settings.notifications) {
+          events.emit('notification', {
+            kind: 'new-messages',
+            title: 'New MESH messages',
+            body: `${result.result.newMessages} new message${result.result.newMessages === 1 ? '' : 's'} in ${mailboxes.get(profileId).displayName}`,
+            profileId,
+          });
+        }
+        return { checkedAt: new Date().toISOString(), nextAllowedAt: result.result.nextPollAt.toISOString(), newMessages: result.result.newMessages };
+      } catch (error) {
+        markChecked(profileId, toAppError(error).message);
+        void emitMailboxes();
+        throw error;
+      }
+    },
+    downloadMessages: async (profileId, ids, choice) => {
+      const queued: string[] = [];
+      for (const messageId of ids) {
+        const progress = await engine.enqueueDownload({ profileId, messageId, ...(choice?.folder ? { destinationFolder: choice.folder } : {}) });
+        queued.push(progress.id);
+      }
+      emitTransfers();
+      return queued;
+    },
+    acknowledgeMessages: async (profileId, ids) => {
+      const results = await engine.acknowledge(profileId, ids);
+      void emitMailboxes();
+      return {
+        acknowledged: results.filter((r) => r.ok).map((r) => r.messageId),
+        failed: results.filter((r) => !r.ok).map((r) => ({ messageId: r.messageId, message: r.error?.message ?? 'MESH did not accept the acknowledgement.' })),
+      };
+    },
+    showInFolder: async (path) => {
+      if (!platform.showInFolder) throw new AppError({ code: 'invalid-argument', message: `Showing files is not available in the browser preview. The file is at ${path}.` });
+      await platform.showInFolder(path);
+      return null;
+    },
+    chooseFolder: async (request) => {
+      if (!platform.chooseFolder) return null;
+      return platform.chooseFolder(request?.title ?? 'Choose a folder');
+    },
+    listSent: async (profileId) => {
+      mailboxes.get(profileId);
+      const records = await engine.sentHistory(profileId);
+      return records.map((record) => sentItemView(record, engine.get(record.transferId), parties)).reverse();
+    },
+    refreshSent: async (profileId, messageId) => {
+      const records = await engine.refreshTracking(profileId, { onDemand: true, ...(messageId ? { messageIds: [messageId] } : {}) });
+      return records.map((record) => sentItemView(record, engine.get(record.transferId), parties));
+    },
+    lookupMailboxes: (profileId, ods, workflow) =>
+      withClient(profileId, async (client) => {
+        const matches = await client.lookupEndpoint(ods, workflow);
+        const parties_ = matches.map((m) => ({ mailboxId: m.mailboxId, ...(m.mailboxName ? { name: m.mailboxName } : {}) }));
+        parties_.forEach((p) => parties.learn(p));
+        return parties_;
+      }),
+    searchWorkflow: (profileId, workflow) =>
+      withClient(profileId, async (client) => {
+        const matches = await client.searchWorkflow(workflow);
+        const found = matches.map((m) => ({ mailboxId: m.mailboxId, ...(m.mailboxName ? { name: m.mailboxName } : {}) }));
+        found.forEach((p) => parties.learn(p));
+        return found;
+      }),
+    recentWorkflows: async (profileId) => {
+      const sent = await engine.sentHistory(profileId).catch(() => []);
+      const recent = [...(recentWorkflowsByProfile.get(profileId) ?? []), ...sent.map((s) => s.workflowId).reverse()];
+      return [...new Set(recent)].slice(0, 10);
+    },
+    sendMessage: async (request) => {
+      const mailbox = mailboxes.get(request.profileId);
+      const reason = mailboxes.unusableReason(mailbox);
+      if (reason) throw new AppError({ code: 'not-configured', message: reason });
+      const file = files.resolve(request.fileRef);
+      const recipients = [...new Set(request.recipients.map((r) => r.trim().toUpperCase()))];
+      const records: string[] = [];
+      for (const to of recipients) {
+        const progress = await engine.enqueueUpload({
+          profileId: request.profileId,
+          filePath: file.path,
+          to,
+          workflowId: request.workflowId,
+          fileName: file.name,
+          // Compression pays for itself on the text-heavy files NHS staff send; MESH decompresses nothing itself.
+          compress: file.size > 1024 * 1024,
+          ...(request.subject ? { subject: request.subject } : {}),
+          ...(request.localId ? { localId: request.localId } : {}),
+          ...(parties.describe(to).name ? { recipientName: parties.describe(to).name! } : {}),
+        });
+        records.push(progress.id);
+      }
+      recentWorkflowsByProfile.set(request.profileId, [request.workflowId, ...(recentWorkflowsByProfile.get(request.profileId) ?? [])].slice(0, 10));
+      if (file.staged) {
+        // The staged copy must outlive every upload that reads it.
+        void Promise.all(records.map((id) => engine.settled(id))).then(() => files.release(request.fileRef));
+      }
+      emitTransfers();
+      const history = await engine.sentHistory(request.profileId);
+      return history.filter((r) => records.includes(r.transferId)).map((r) => sentItemView(r, engine.get(r.transferId), parties));
+    },
+    listTransfers: () => engine.list().map((p) => transferView(p)),
+    pauseTransfer: async (id) => transferView(await engine.pause(id)),
+    resumeTransfer: async (id) => transferView(await engine.resume(id)),
+    cancelTransfer: async (id) => {
+      const outcome = await engine.cancel(id);
+      const view = transferView(outcome.progress);
+      return outcome.cancelled ? view : { ...view, note: outcome.reason ?? view.note ?? 'This transfer could not be cancelled.' };
+    },
+    retryTransfer: async (id) => transferView(await engine.retry(id)),
+    registerFilePath: (path) => files.registerPath(path),
   };
+
+  function emitTransfers() {
+    events.emit('transfers-changed', engine.list().map((p) => transferView(p)));
+  }
+
+  const searchedWorkflows = new Set<string>();
+  /** Learns sender names from MESH's workflow search, once per workflow. */
+  async function learnSenders(profileId: string, workflows: string[]) {
+    for (const workflow of new Set(workflows)) {
+      if (searchedWorkflows.has(workflow)) continue;
+      searchedWorkflows.add(workflow);
+      await withClient(profileId, (client) => client.searchWorkflow(workflow))
+        .then((matches) => matches.forEach((m) => parties.learn({ mailboxId: m.mailboxId, ...(m.mailboxName ? { name: m.mailboxName } : {}) })))
+        .catch(() => undefined);
+    }
+  }
 
   return {
     handlers,
     events,
     dispatch: createDispatcher(handlers, log),
-    shutdown: async () => {},
+    files,
+    shutdown: async () => {
+      await engine.shutdown();
+      dropClients();
+      await training.stop();
+    },
   };
 }

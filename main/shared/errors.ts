@@ -11,6 +11,7 @@ export type AppErrorCode =
   | 'invalid-header'
   | 'file-not-found'
   | 'file-unreadable'
+  | 'file-changed'
   // Authentication and certificates
   | 'auth-failed'
   | 'client-certificate-missing'
@@ -43,6 +44,7 @@ export type AppErrorCode =
   // Local
   | 'disk-full'
   | 'disk-error'
+  | 'checksum-mismatch'
   | 'settings-corrupt'
   | 'policy-invalid'
   | 'keychain-unavailable'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestNames } from '../../main/contract/channels';
+import { bridgeOnlyRequestNames, requestNames } from '../../main/contract/channels';
 import { createMeshApi, type Transport } from '../../preload/create-api';
 
 function recordingTransport() {
@@ -10,6 +10,7 @@ function recordingTransport() {
       calls.push({ name, args });
       return { ok: true, value: name };
     },
+    registerFile: async (file) => ({ ok: true, value: { fileRef: 'f1', name: file.name, size: file.size } }),
     subscribe: (name, listener) => {
       const set = listeners.get(name) ?? new Set();
       set.add(listener);
@@ -22,10 +23,21 @@ function recordingTransport() {
 }
 
 describe('window.mesh as the bridges build it', () => {
-  it('has exactly one verb per request plus on, and nothing else', () => {
+  it('has exactly one verb per page request plus on and registerFile, and nothing else', () => {
     const api = createMeshApi(recordingTransport().transport);
-    expect(Object.keys(api).sort()).toEqual([...requestNames, 'on'].sort());
+    expect(Object.keys(api).sort()).toEqual([...requestNames, 'on', 'registerFile'].sort());
     expect(Object.isFrozen(api)).toBe(true);
+  });
+
+  it('never lets the page register a file path itself', () => {
+    const api = createMeshApi(recordingTransport().transport) as unknown as Record<string, unknown>;
+    for (const name of bridgeOnlyRequestNames) expect(api[name]).toBeUndefined();
+  });
+
+  it('registers only real File objects', async () => {
+    const api = createMeshApi(recordingTransport().transport);
+    expect(await api.registerFile(new File(['abc'], 'a.csv'))).toEqual({ ok: true, value: { fileRef: 'f1', name: 'a.csv', size: 3 } });
+    expect(await api.registerFile({ name: '/etc/shadow' } as unknown as File)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
   });
 
   it('sends the request name and the arguments as a list', async () => {

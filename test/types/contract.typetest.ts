@@ -27,5 +27,7 @@ export async function contractMisuse(): Promise<void> {
   // @ts-expect-error a result must be checked before its value is used
   info.value.version.toUpperCase();
   // @ts-expect-error a transport must answer with a Reply
-  createMeshApi({ invoke: async () => 'not a reply', subscribe: () => () => {} });
+  createMeshApi({ invoke: async () => 'not a reply', subscribe: () => () => {}, registerFile: async () => ({ ok: true, value: { fileRef: 'f', name: 'n', size: 1 } }) });
+  // @ts-expect-error a bridge-only request is not on window.mesh
+  await mesh.registerFilePath('/etc/shadow');
 }

@@ -7,15 +7,24 @@ function setup(overrides: Partial<RequestHandlers> = {}) {
   const warnings: string[] = [];
   const errors: string[] = [];
   const seen: unknown[][] = [];
-  const handlers: RequestHandlers = {
-    getAppInfo: () => ({ productName: 'MESH Desktop', version: '1.0.0', shell: 'preview', platform: 'linux', dataFolder: '/d', nodeVersion: '20' }),
+  // Only the handlers these tests call; the dispatcher never touches the others.
+  const handlers = {
+    getAppInfo: () => ({
+      productName: 'MESH Desktop',
+      version: '1.0.0',
+      shell: 'preview',
+      platform: 'linux',
+      dataFolder: '/d',
+      nodeVersion: '20',
+      capabilities: { chooseFolder: false, showInFolder: false, notifications: true },
+    }),
     listMailboxes: () => [],
     describeMailbox: (id) => {
       seen.push([id]);
-      return { id, mailboxId: 'X26ABC1', displayName: 'GP', environment: 'INT', managed: false };
+      return { id, mailboxId: 'X26ABC1', displayName: 'GP', environment: 'INT', managed: false, training: false, unread: 0, status: { connection: 'unknown' } };
     },
     ...overrides,
-  };
+  } as RequestHandlers;
   const dispatch = createDispatcher(handlers, {
     warn: (m) => warnings.push(m),
     error: (m) => errors.push(m),
@@ -66,7 +75,7 @@ describe('the request dispatcher', () => {
 
   it('turns an AppError from a service into a reply with its person-facing message', async () => {
     const { dispatch } = setup({
-      listMailboxes: () => {
+      listMailboxes: (): never => {
         throw new AppError({ code: 'keychain-unavailable', message: 'The keychain is locked.', detail: 'dbus: secret' });
       },
     });
@@ -76,7 +85,7 @@ describe('the request dispatcher', () => {
 
   it('hides the details of an unexpected failure from the window but logs it', async () => {
     const { dispatch, errors } = setup({
-      getAppInfo: () => {
+      getAppInfo: (): never => {
         throw new TypeError('cannot read x of undefined at /home/me/secret.ts:10');
       },
     });
