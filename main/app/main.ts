@@ -67,7 +67,8 @@ async function start(): Promise<void> {
   });
   Menu.setApplicationMenu(buildAppMenu(process.platform === 'darwin', !app.isPackaged));
   connectIpc(services, () => window, log);
-  window = createMainWindow(join(outFolder, 'preload', 'electron.cjs'), join(outFolder, '..', 'resources'), log);
+  const iconPath = app.isPackaged ? join(process.resourcesPath, 'app-icon.png') : join(outFolder, '..', 'resources', 'icon.png');
+  window = createMainWindow(join(outFolder, 'preload', 'electron.cjs'), iconPath, log);
   window.on('closed', () => {
     window = undefined;
   });

@@ -1,10 +1,9 @@
 import { BrowserWindow, nativeTheme } from 'electron';
-import { join } from 'node:path';
 import type { Logger } from '../log/logger';
 import { APP_ORIGIN, hardenWebContents } from './security';
 
 /** Creates the one main window, locked down as the Electron security checklist asks. */
-export function createMainWindow(preloadPath: string, resourcesFolder: string, log: Logger): BrowserWindow {
+export function createMainWindow(preloadPath: string, iconPath: string, log: Logger): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -13,7 +12,7 @@ export function createMainWindow(preloadPath: string, resourcesFolder: string, l
     show: false,
     title: 'MESH Desktop',
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#212b32' : '#f0f4f5',
-    icon: join(resourcesFolder, 'icon.png'),
+    icon: iconPath,
     webPreferences: {
       preload: preloadPath,
       contextIsolation: true,

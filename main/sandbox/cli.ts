@@ -25,6 +25,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --store memory|DIR        keep messages in memory (default) or in a folder
   --auth full|none          check Authorization headers (default full) or accept any
   --enforce-workflows       refuse sends outside the configured workflows (SEND 16/17)
+  --no-transfer-gzip        never gzip downloads on the fly (benchmarks measure raw transfer)
   --help                    show this help
 `;
 
@@ -52,6 +53,7 @@ export async function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = p
         store: { type: 'string' },
         auth: { type: 'string' },
         'enforce-workflows': { type: 'boolean' },
+        'no-transfer-gzip': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     });
@@ -97,6 +99,7 @@ export async function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = p
     auth: { mode: auth },
     store: !values.store || values.store === 'memory' ? { kind: 'memory' } : { kind: 'disk', dir: values.store },
     enforceWorkflowPermissions: values['enforce-workflows'] ?? false,
+    compressDownloads: !(values['no-transfer-gzip'] ?? false),
   };
   if (values.host !== undefined) options.host = values.host;
   if (values['tls-cert'] !== undefined && values['tls-key'] !== undefined) {

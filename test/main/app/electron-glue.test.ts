@@ -59,7 +59,7 @@ beforeEach(() => {
 
 describe('the main window', () => {
   it('is sandboxed and context-isolated with no Node in the page', () => {
-    createMainWindow('/out/preload/electron.cjs', '/resources', silentLogger);
+    createMainWindow('/out/preload/electron.cjs', '/resources/icon.png', silentLogger);
     const prefs = electron.windows[0]!.options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({
       contextIsolation: true,

@@ -1,0 +1,62 @@
+// The baseline: the same bytes streamed by a plain Node https request to the
+// same server, with nothing of MESH Desktop in the path but the auth header.
+import { createReadStream, createWriteStream, statSync, readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { pipeline } from 'node:stream/promises';
+import { createAuthHeader } from '../../main/mesh/auth';
+import { report } from './_measure';
+
+const [mode, url, mailbox, target, messageOrTo] = process.argv.slice(2) as [string, string, string, string, string];
+const env = process.env;
+const tls = {
+  cert: readFileSync(env.MESH_CERT!),
+  key: readFileSync(env.MESH_KEY!),
+  ca: readFileSync(env.MESH_CA!),
+  minVersion: 'TLSv1.2' as const,
+};
+const auth = () => createAuthHeader({ mailboxId: mailbox, password: env.MESH_PASSWORD!, sharedKey: env.MESH_SHARED_KEY! });
+const started = process.hrtime.bigint();
+
+if (mode === 'upload') {
+  const size = statSync(target).size;
+  const messageId = await new Promise<string>((resolve, reject) => {
+    const req = request(
+      `${url}/messageexchange/${mailbox}/outbox`,
+      {
+        method: 'POST',
+        ...tls,
+        headers: {
+          authorization: auth(),
+          accept: 'application/vnd.mesh.v2+json',
+          'content-type': 'application/octet-stream',
+          'content-length': size,
+          'mex-to': messageOrTo,
+          'mex-workflowid': 'TEST_WORKFLOW',
+          'mex-filename': 'baseline.dat',
+        },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => (res.statusCode === 202 ? resolve((JSON.parse(body) as { message_id: string }).message_id) : reject(new Error(`${res.statusCode} ${body}`))));
+      },
+    );
+    req.on('error', reject);
+    createReadStream(target, { highWaterMark: 1024 * 1024 }).pipe(req);
+  });
+  report(started, messageId);
+} else {
+  await new Promise<void>((resolve, reject) => {
+    const req = request(
+      `${url}/messageexchange/${mailbox}/inbox/${messageOrTo}`,
+      { method: 'GET', ...tls, headers: { authorization: auth(), accept: 'application/vnd.mesh.v2+json' } },
+      (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`download ${res.statusCode}`));
+        pipeline(res, createWriteStream(target, { highWaterMark: 1024 * 1024 })).then(resolve, reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+  report(started, target);
+}

@@ -1,0 +1,19 @@
+// One command-line run, measured: the real `mesh-desktop` code path.
+import { Writable } from 'node:stream';
+import { report } from './_measure';
+
+const started = process.hrtime.bigint();
+const { runCli } = (await import(new URL('../out/main/cli.mjs', import.meta.url).href)) as typeof import('../../main/cli/main');
+let output = '';
+const sink = new Writable({
+  write(chunk, _encoding, done) {
+    output += String(chunk);
+    done();
+  },
+});
+const code = await runCli(process.argv.slice(2), process.env, { out: sink as never, err: process.stderr });
+if (code !== 0) {
+  process.stderr.write(output);
+  process.exit(code);
+}
+report(started, output.trim());
