@@ -1,5 +1,5 @@
-import { BrowserWindow, dialog, shell } from 'electron';
-import type { Platform } from '../services/platform';
+import { dialog, session, shell, type BrowserWindow } from 'electron';
+import { proxyFromPacResult, type Platform } from '../services/platform';
 
 /** Native folder picker and Explorer/Finder, for the services. */
 export function electronPlatform(getWindow: () => BrowserWindow | undefined): Platform {
@@ -14,5 +14,6 @@ export function electronPlatform(getWindow: () => BrowserWindow | undefined): Pl
     showInFolder: async (path) => {
       shell.showItemInFolder(path);
     },
+    resolveProxy: async (url) => proxyFromPacResult(await session.defaultSession.resolveProxy(url)),
   };
 }

@@ -81,6 +81,7 @@ const settingsPatch = z.strictObject({
     })
     .optional(),
   defaultDownloadFolder: filePath.optional(),
+  extraCaFiles: z.array(filePath).max(20).optional(),
   maxConcurrentTransfers: z.number().int().min(1).max(8).optional(),
   notifications: z.boolean().optional(),
 });

@@ -93,6 +93,7 @@ export interface SettingsSnapshot {
   mailboxes: MailboxSettings[];
   proxy: ProxyView;
   defaultDownloadFolder?: string;
+  extraCaFiles: string[];
   maxConcurrentTransfers: number;
   minimumPollIntervalMinutes: number;
   notifications: boolean;
@@ -107,6 +108,8 @@ export interface SettingsSnapshot {
 export interface SettingsPatch {
   proxy?: { mode: 'system' | 'manual' | 'none'; url?: string; username?: string; password?: string; noProxy?: string };
   defaultDownloadFolder?: string;
+  /** Certificate authority files to trust besides the system's (PEM or DER paths). */
+  extraCaFiles?: string[];
   maxConcurrentTransfers?: number;
   notifications?: boolean;
 }

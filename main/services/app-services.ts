@@ -57,7 +57,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   if (store.quarantined) log.error('The settings file was unreadable and was set aside', { path: store.quarantined.path, reason: store.quarantined.reason });
   const secrets = new SecretStore(options.keychainService ? { service: options.keychainService } : {});
   const training = new TrainingSandbox({ folder: join(dataFolder, 'training-sandbox'), log });
-  const mailboxes = new MailboxService({ dataFolder, store, secrets, training, log });
+  const mailboxes = new MailboxService({ dataFolder, store, secrets, training, log, ...(platform.resolveProxy ? { resolveProxy: platform.resolveProxy } : {}) });
   const files = new FileRegistry(join(dataFolder, 'staging'));
   const parties = new PartyDirectory();
   const statuses = new Map<string, MailboxStatus>();
@@ -187,6 +187,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         hasPassword: hasProxyPassword,
       },
       ...(s.defaultDownloadFolder ? { defaultDownloadFolder: s.defaultDownloadFolder } : {}),
+      extraCaFiles: s.extraCaFiles,
       maxConcurrentTransfers: s.maxConcurrentTransfers,
       minimumPollIntervalMinutes: effective.managed.minimumPollIntervalMinutes?.value ?? MIN_POLL_INTERVAL_MINUTES,
       notifications: s.notifications,
@@ -233,6 +234,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         if (password) await secrets.set({ kind: 'proxy-password' }, password);
       }
       if (patch.defaultDownloadFolder !== undefined) await store.setDefaultDownloadFolder(patch.defaultDownloadFolder);
+      if (patch.extraCaFiles !== undefined) await store.setExtraCaFiles(patch.extraCaFiles);
       if (patch.maxConcurrentTransfers !== undefined) await store.setMaxConcurrentTransfers(patch.maxConcurrentTransfers);
       if (patch.notifications !== undefined) await store.setNotifications(patch.notifications);
       return settingsSnapshot();

@@ -8,6 +8,7 @@ import { certificateWarning } from '../certs/expiry';
 import type { CertificateInput as CertsInput } from '../certs/material';
 import type { Logger } from '../log/logger';
 import type { MeshClientOptions } from '../mesh/client';
+import { shouldBypassProxy } from '../mesh/proxy';
 import type { SecretStore } from '../secrets/keychain';
 import type { EffectiveMailbox } from '../settings/effective';
 import type { SettingsStore } from '../settings/store';
@@ -48,6 +49,8 @@ export class MailboxService {
       secrets: SecretStore;
       training: TrainingEndpoint;
       log: Logger;
+      /** The system proxy for a URL, where the shell can tell (Electron). */
+      resolveProxy?: (url: string) => Promise<string | undefined>;
     },
   ) {}
 
@@ -258,14 +261,19 @@ export class MailboxService {
     const proxy = store.effective.settings.proxy;
     let proxyChoice: MeshClientOptions['proxy'] = 'environment';
     if (proxy.mode === 'none') proxyChoice = 'direct';
+    if (proxy.mode === 'system' && this.options.resolveProxy) {
+      const systemProxy = await this.options.resolveProxy(mailbox.baseUrl!).catch(() => undefined);
+      const proxyPassword = systemProxy ? await secrets.get({ kind: 'proxy-password' }) : undefined;
+      if (systemProxy) proxyChoice = { url: systemProxy, ...(proxy.username ? { username: proxy.username } : {}), ...(proxyPassword ? { password: proxyPassword } : {}) };
+    }
     if (proxy.mode === 'manual' && proxy.url) {
-      const proxyPassword = proxy.username ? await secrets.get({ kind: 'proxy-password' }) : undefined;
-      proxyChoice = {
-        url: proxy.url,
-        ...(proxy.username ? { username: proxy.username } : {}),
-        ...(proxyPassword ? { password: proxyPassword } : {}),
-        ...(proxy.noProxy ? { noProxy: proxy.noProxy } : {}),
-      };
+      const host = new URL(mailbox.baseUrl!).hostname;
+      if (shouldBypassProxy(host, proxy.noProxy)) {
+        proxyChoice = 'direct';
+      } else {
+        const proxyPassword = proxy.username ? await secrets.get({ kind: 'proxy-password' }) : undefined;
+        proxyChoice = { url: proxy.url, ...(proxy.username ? { username: proxy.username } : {}), ...(proxyPassword ? { password: proxyPassword } : {}) };
+      }
     }
     return {
       baseUrl: mailbox.baseUrl!,
@@ -308,7 +316,7 @@ export function failedStep(error: AppError): ConnectionStep {
       return 'tls';
     case 'auth-failed':
     case 'clock-skew':
-      return error.meshCode === 'EPL-151' || /mailbox id/i.test(error.message) ? 'mailbox' : 'password';
+      return error.meshCode === 'EPL-151' || /does not know this mailbox/i.test(error.message) ? 'mailbox' : 'password';
     default:
       if (error.code.startsWith('client-certificate') || error.code.startsWith('certificate-')) return 'client-certificate';
       return 'mailbox';

@@ -1,0 +1,183 @@
+// The services behind the window, end to end under plain Node: two real
+// mailboxes set up through the contract (password, shared secret and a PFX
+// with its passphrase going to the real keychain), a file sent from one and
+// received, verified, saved and acknowledged by the other, over mutual TLS.
+// Afterwards no secret may be found in any file the app wrote, logs included.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, type Logger } from '../../../main/log/logger';
+import { createAppServices, type AppServices } from '../../../main/services/app-services';
+import type { Reply, TransferView } from '../../../main/contract/types';
+import { startMeshFixture, TEST_MAILBOXES, type MeshFixture } from '../../support/mesh-fixture';
+
+const SHARED_KEY = `shared-${randomUUID()}`;
+const PASSWORDS = { X26ABC1: `pw1-${randomUUID()}`, X26ABC2: `pw2-${randomUUID()}` };
+
+let mesh: MeshFixture;
+let services: AppServices;
+let log: Logger;
+let dataFolder: string;
+let sender: string;
+let recipient: string;
+const keychainService = `MESH Desktop test ${randomUUID()}`;
+
+async function call<T>(name: string, ...args: unknown[]): Promise<T> {
+  const reply = (await services.dispatch(name, args)) as Reply<T>;
+  if (!reply.ok) throw new Error(`${name}: ${reply.error.code}: ${reply.error.message}`);
+  return reply.value;
+}
+
+function waitForTransfer(id: string, states: TransferView['state'][] = ['done']): Promise<TransferView> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`transfer ${id} did not finish`)), 60_000);
+    const off = services.events.subscribe((name, payload) => {
+      if (name !== 'transfer-progress') return;
+      const view = payload as TransferView;
+      if (view.id !== id) return;
+      if (states.includes(view.state)) {
+        clearTimeout(timer);
+        off();
+        resolve(view);
+      } else if (view.state === 'failed') {
+        clearTimeout(timer);
+        off();
+        reject(new Error(`transfer failed: ${view.error?.message}`));
+      }
+    });
+  });
+}
+
+beforeAll(async () => {
+  mesh = await startMeshFixture({
+    sharedKey: SHARED_KEY,
+    mailboxes: TEST_MAILBOXES.map((m) => ({ ...m, password: PASSWORDS[m.mailbox_id as keyof typeof PASSWORDS] ?? m.password })),
+  });
+  dataFolder = mkdtempSync(join(tmpdir(), 'services-test-'));
+  log = createLogger({ folder: join(dataFolder, 'logs'), level: 'debug' });
+  services = await createAppServices({
+    shell: 'preview',
+    dataFolder,
+    log,
+    policyPath: join(dataFolder, 'no-policy.json'),
+    keychainService,
+  });
+  await call('updateSettings', { extraCaFiles: [mesh.files.caCert] });
+});
+
+afterAll(async () => {
+  await services?.shutdown();
+  await log?.close();
+  const keytar = (await import('keytar')).default;
+  for (const credential of await keytar.findCredentials(keychainService)) await keytar.deletePassword(keychainService, credential.account);
+  await mesh?.close();
+  rmSync(dataFolder, { recursive: true, force: true });
+});
+
+describe('the app services over the contract', () => {
+  it('adds a mailbox with a PFX certificate and passes the connection test step by step', async () => {
+    const added = await call<{ id: string; mailboxId: string; certificate?: { subject: string } }>('addMailbox', {
+      environment: 'CUSTOM',
+      customUrl: mesh.sandbox.url,
+      mailboxId: 'x26abc1',
+      displayName: 'Riverside Surgery',
+      password: PASSWORDS.X26ABC1,
+      sharedKey: SHARED_KEY,
+      certificate: { kind: 'pfx', path: mesh.files.clientPfx, passphrase: mesh.pki.pfxPassphrase },
+      downloadFolder: join(dataFolder, 'received-1'),
+    });
+    sender = added.id;
+    expect(added.mailboxId).toBe('X26ABC1');
+    expect(added.certificate?.subject).toBe('SERVER001.X26.api.mesh-client.nhs.uk');
+    const result = await call<{ ok: boolean; steps: { outcome: string }[] }>('testConnection', sender);
+    expect(result.ok).toBe(true);
+    expect(result.steps.every((s) => s.outcome === 'passed')).toBe(true);
+  });
+
+  it('says which step failed when the password is wrong', async () => {
+    const added = await call<{ id: string }>('addMailbox', {
+      environment: 'CUSTOM',
+      customUrl: mesh.sandbox.url,
+      mailboxId: 'X26ABC2',
+      displayName: 'County Hospital Pathology',
+      password: 'not-the-password',
+      certificate: { kind: 'pem', certificatePath: mesh.files.clientCert, keyPath: mesh.files.clientKey },
+      downloadFolder: join(dataFolder, 'received-2'),
+    });
+    recipient = added.id;
+    const result = await call<{ ok: boolean; steps: { step: string; outcome: string }[] }>('testConnection', recipient);
+    expect(result.ok).toBe(false);
+    expect(result.steps.find((s) => s.outcome === 'failed')?.step).toBe('password');
+    await call('updateMailbox', recipient, { password: PASSWORDS.X26ABC2 });
+    expect((await call<{ ok: boolean }>('testConnection', recipient)).ok).toBe(true);
+  });
+
+  it('sends a file, and the recipient downloads, verifies, saves and acknowledges it', async () => {
+    const file = join(dataFolder, 'referral.csv');
+    const content = randomBytes(3 * 1024 * 1024);
+    writeFileSync(file, content);
+    const choice = await call<{ fileRef: string; size: number }>('registerFilePath', file);
+    expect(choice.size).toBe(content.length);
+    const [sent] = await call<{ transferId: string; status: string }[]>('sendMessage', {
+      profileId: sender,
+      recipients: ['x26abc2'],
+      workflowId: 'TEST_WORKFLOW',
+      subject: 'Referral',
+      localId: 'REF-1',
+      fileRef: choice.fileRef,
+    });
+    await waitForTransfer(sent!.transferId);
+    const history = await call<{ status: string; messageId?: string; to: { mailboxId: string } }[]>('listSent', sender);
+    expect(history[0]).toMatchObject({ status: 'accepted', to: { mailboxId: 'X26ABC2' } });
+
+    const checked = await call<{ newMessages: number }>('checkNow', recipient);
+    expect(checked.newMessages).toBe(1);
+    const inbox = await call<{ messageId: string; subject?: string; from: { mailboxId: string } }[]>('listInbox', recipient);
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]).toMatchObject({ subject: 'Referral', from: { mailboxId: 'X26ABC1' } });
+
+    const [transferId] = await call<string[]>('downloadMessages', recipient, [inbox[0]!.messageId]);
+    const done = await waitForTransfer(transferId!);
+    expect(readFileSync(done.savedPath!).equals(content)).toBe(true);
+    expect(JSON.parse(readFileSync(`${done.savedPath}.mesh.json`, 'utf8'))).toMatchObject({ subject: 'Referral', localId: 'REF-1' });
+    expect(mesh.sandbox.message(inbox[0]!.messageId)?.events[0]?.status).toBe('acknowledged');
+    expect(await call<unknown[]>('listInbox', recipient)).toEqual([]);
+
+    const refreshed = await call<{ status: string }[]>('refreshSent', sender, history[0]!.messageId);
+    expect(refreshed[0]?.status).toBe('acknowledged');
+  });
+
+  it('rejects bad arguments in main with a sentence, before any service runs', async () => {
+    const reply = (await services.dispatch('sendMessage', [{ profileId: sender, recipients: [], workflowId: 'W', fileRef: 'x' }])) as Reply<unknown>;
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    if (!reply.ok) expect(reply.error.message).toMatch(/Add at least one recipient/);
+  });
+
+  it('never writes a password, passphrase, shared secret or Authorization header to any file, logs included', async () => {
+    await log.close();
+    const secrets = [PASSWORDS.X26ABC1, PASSWORDS.X26ABC2, SHARED_KEY, mesh.pki.pfxPassphrase];
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else files.push(path);
+      }
+    };
+    walk(dataFolder);
+    expect(files.some((f) => f.includes(`${join('logs', 'mesh-desktop.log')}`))).toBe(true);
+    const logText = readFileSync(join(dataFolder, 'logs', 'mesh-desktop.log'), 'utf8');
+    expect(logText.split('\n').length).toBeGreaterThan(5);
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      for (const secret of secrets) {
+        for (const encoded of [Buffer.from(secret, 'utf8'), Buffer.from(secret, 'utf16le'), Buffer.from(Buffer.from(secret).toString('base64'))]) {
+          expect(bytes.includes(encoded), `${secret.slice(0, 4)}… found in ${file}`).toBe(false);
+        }
+      }
+      expect(bytes.includes(Buffer.from('NHSMESH X26')), `an Authorization token in ${file}`).toBe(false);
+    }
+  });
+});
