@@ -5,10 +5,11 @@ import { toAppError } from '../shared/errors';
 import { APP_VERSION } from '../shared/version';
 import type { Command, CommandContext } from './command';
 import { protocolCommands } from './commands/protocol';
+import { cert, mailbox } from './commands/mailboxes';
 import { REFUSED_SECRET_FLAGS } from './connection';
 import { EXIT, exitCodeFor } from './exit-codes';
 
-const commands: Command[] = [...protocolCommands];
+const commands: Command[] = [...protocolCommands, mailbox, cert];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

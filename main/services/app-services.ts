@@ -31,6 +31,11 @@ export interface AppServicesOptions {
   policyPath?: string;
   /** Keychain service name; tests use their own so they never touch a real installation's secrets. */
   keychainService?: string;
+  /**
+   * Resume queued transfers and check mailboxes on their schedule (default
+   * true). One-shot command-line runs such as `mailbox list` turn it off.
+   */
+  background?: boolean;
 }
 
 /** Everything the window can reach, the same in Electron and in the preview. */
@@ -153,6 +158,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
 
   /** Starts or stops each mailbox's polling to match the settings. */
   async function syncPolling() {
+    if (options.background === false) return;
     if (mailboxes.list().some((m) => m.environment === 'TRAINING')) await training.start();
     for (const mailbox of mailboxes.list()) {
       if (mailboxes.unusableReason(mailbox)) engine.stopPolling(mailbox.id);
@@ -168,7 +174,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
 
   for (const [mailboxId, displayName] of training.mailboxes().map((m) => [m.mailboxId, m.displayName] as const)) parties.learn({ mailboxId, name: displayName });
-  await engine.start();
+  if (options.background !== false) await engine.start();
   await syncPolling().catch((error: unknown) => log.error('Could not start checking mailboxes', { error: toAppError(error).message }));
 
   function settingsSnapshot(): Promise<SettingsSnapshot> {

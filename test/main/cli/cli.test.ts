@@ -129,3 +129,49 @@ describe('mesh-desktop on the command line', () => {
     expect(bad.err).toMatch(/Usage: mesh-desktop inbox/);
   });
 });
+
+describe('mesh-desktop mailbox and cert', () => {
+  const keychainScoped = (extra: NodeJS.ProcessEnv = {}) => ({ ...mesh.cliEnv('X26ABC1'), ...extra });
+
+  it('adds a mailbox with its certificate, lists it, tests it and removes it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cli-mailbox-'));
+    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ version: 1, mailboxes: [], extraCaFiles: [mesh.files.caCert] }));
+    const added = await cli(
+      ['mailbox', 'add', '--env', 'CUSTOM', '--url', mesh.sandbox.url, '--mailbox', 'X26ABC1', '--name', 'Riverside Surgery', '--cert', mesh.files.clientCert, '--key', mesh.files.clientKey, '--folder', join(dataDir, 'in'), '--data-dir', dataDir, '--json'],
+      keychainScoped(),
+    );
+    expect(added.code, added.err + added.out).toBe(EXIT.ok);
+    expect(added.json()).toMatchObject({ mailboxId: 'X26ABC1', displayName: 'Riverside Surgery', certificate: { subject: 'SERVER001.X26.api.mesh-client.nhs.uk' } });
+    expect(readFileSync(join(dataDir, 'settings.json'), 'utf8')).not.toContain(mesh.cliEnv('X26ABC1').MESH_PASSWORD!);
+
+    const listed = await cli(['mailbox', 'list', '--data-dir', dataDir], keychainScoped());
+    expect(listed.out).toMatch(/X26ABC1\s+Riverside Surgery\s+CUSTOM/);
+
+    const tested = await cli(['mailbox', 'test', 'X26ABC1', '--data-dir', dataDir, '--json'], keychainScoped());
+    expect(tested.code, tested.out).toBe(EXIT.ok);
+    expect(tested.json()).toMatchObject({ ok: true });
+
+    const removed = await cli(['mailbox', 'remove', 'x26abc1', '--data-dir', dataDir], keychainScoped());
+    expect(removed.code).toBe(EXIT.ok);
+    expect((await cli(['mailbox', 'list', '--data-dir', dataDir, '--json'], keychainScoped())).json()).toEqual([]);
+  });
+
+  it('inspects a certificate in plain words and checks its key and chain', async () => {
+    const result = await cli(['cert', 'inspect', '--cert', mesh.files.clientCert, '--key', mesh.files.clientKey, '--ca', mesh.files.caCert], {});
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.out).toMatch(/SERVER001\.X26\.api\.mesh-client\.nhs\.uk/);
+    expect(result.out).toMatch(/Key matches\s+yes/);
+    expect(result.out).toMatch(/Chain reaches the CA\s+yes/);
+    const mismatch = await cli(['cert', 'inspect', '--cert', mesh.files.clientCert, '--key', mesh.files.otherClientKey], {});
+    expect(mismatch.code).not.toBe(EXIT.ok);
+  });
+
+  it('makes a key and a certificate request with the subject NHS expects', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-csr-'));
+    const result = await cli(['cert', 'csr', '--cn', 'SERVER001.X26.api.mesh-client.nhs.uk', '--out', out, '--data-dir', out, '--json'], {});
+    expect(result.code, result.err).toBe(EXIT.ok);
+    const { csrPath, instructions } = result.json() as { csrPath: string; instructions: string };
+    expect(readFileSync(csrPath, 'utf8')).toMatch(/BEGIN CERTIFICATE REQUEST/);
+    expect(instructions).toMatch(/itoc\.supportdesk@nhs\.net/);
+  });
+});
