@@ -20,7 +20,10 @@ export default tseslint.config(
     files: ['main/**/*.ts'],
     ignores: ['main/app/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/app may import electron; keep this module runnable under plain Node.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only main/app may import electron; keep this module runnable under plain Node.' }] },
+      ],
     },
   },
   {
@@ -38,12 +41,22 @@ export default tseslint.config(
           patterns: [{ group: ['node:*'], message: 'The window has no Node: use window.mesh.' }],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'fetch', message: 'The window has no network of its own: all traffic goes through main.' }, { name: 'XMLHttpRequest', message: 'The window has no network of its own.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'The window has no network of its own: all traffic goes through main.' },
+        { name: 'XMLHttpRequest', message: 'The window has no network of its own.' },
+      ],
     },
   },
   {
     files: ['preload/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // electron-builder loads its hooks with require().
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['test/**/*.{ts,tsx}'],

@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // Two cores: more workers only make the TLS and kill -9 tests fight for them.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -13,9 +15,8 @@ export default defineConfig({
           include: ['test/main/**/*.test.ts', 'test/preload/**/*.test.ts', 'test/scripts/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // Integration tests start TLS servers and write real files; two cores only.
+          // Integration tests start TLS servers and write real files.
           pool: 'forks',
-          maxWorkers: 2,
         },
       },
       {

@@ -20,7 +20,13 @@ const NOT_A_FILE: Reply<never> = { ok: false, error: { code: 'invalid-argument',
 export function createMeshApi(transport: Transport): MeshApi {
   const api: Record<string, unknown> = {};
   for (const name of requestNames) {
-    api[name] = (...args: unknown[]) => transport.invoke(name, args);
+    api[name] = (...args: unknown[]) => {
+      // Trailing undefined arguments are left off: JSON would turn them into
+      // null, which the validator in main rightly refuses.
+      const trimmed = [...args];
+      while (trimmed.length > 0 && trimmed[trimmed.length - 1] === undefined) trimmed.pop();
+      return transport.invoke(name, trimmed);
+    };
   }
   api.on = (event: EventName, listener: (payload: EventPayloads[EventName]) => void) => {
     if (!isEventName(event)) throw new TypeError(`Unknown event "${String(event)}". Known events: ${eventNames.join(', ')}.`);

@@ -19,7 +19,8 @@ const api = createMeshApi({
     // Only a File the person picked or dropped has a path; the page cannot
     // forge one, so main can trust that this path is the person's choice.
     const path = webUtils.getPathForFile(file);
-    if (!path) return { ok: false, error: { code: 'invalid-argument', message: 'That file cannot be sent: choose a file saved on this computer.' } };
+    if (!path)
+      return { ok: false, error: { code: 'invalid-argument', message: 'That file cannot be sent: choose a file saved on this computer.' } };
     return ipcRenderer.invoke(requestChannel('registerFilePath'), [path]) as Promise<Reply<FileChoice>>;
   },
 });

@@ -28,8 +28,7 @@ function connect() {
   });
   socket.addEventListener('message', (event) => {
     const message = JSON.parse(String(event.data)) as
-      | { type: 'reply'; id: number; reply: Reply<unknown> }
-      | { type: 'event'; name: EventName; payload: unknown };
+      { type: 'reply'; id: number; reply: Reply<unknown> } | { type: 'event'; name: EventName; payload: unknown };
     if (message.type === 'reply') {
       pending.get(message.id)?.(message.reply);
       pending.delete(message.id);

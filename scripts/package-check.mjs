@@ -27,8 +27,24 @@ if (standIn) {
 }
 
 /** What app.asar may hold: the built app, package.json and runtime dependencies. */
-export const ALLOWED = [/^\/package\.json$/, /^\/out\/main\/[^/]+\.mjs$/, /^\/out\/preload\/[^/]+\.(cjs|js)$/, /^\/out\/renderer\//, /^\/node_modules\//];
-const FORBIDDEN = [/\.map$/, /\.tsx?$/, /^\/test\//, /^\/scripts\//, /^\/main\//, /^\/renderer\/(?!.*out)/, /^\/\.ci\//, /\.test\./, /^\/docs\//];
+export const ALLOWED = [
+  /^\/package\.json$/,
+  /^\/out\/main\/[^/]+\.mjs$/,
+  /^\/out\/preload\/[^/]+\.(cjs|js)$/,
+  /^\/out\/renderer\//,
+  /^\/node_modules\//,
+];
+const FORBIDDEN = [
+  /\.map$/,
+  /\.tsx?$/,
+  /^\/test\//,
+  /^\/scripts\//,
+  /^\/main\//,
+  /^\/renderer\/(?!.*out)/,
+  /^\/\.ci\//,
+  /\.test\./,
+  /^\/docs\//,
+];
 
 try {
   await build({
@@ -47,7 +63,9 @@ try {
     }
   });
   const own = files.filter((f) => !f.startsWith('/node_modules/'));
-  const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f)) || FORBIDDEN.some((re) => re.test(f) && !f.startsWith('/node_modules/')));
+  const unexpected = files.filter(
+    (f) => !ALLOWED.some((re) => re.test(f)) || FORBIDDEN.some((re) => re.test(f) && !f.startsWith('/node_modules/')),
+  );
   console.log(`${standIn ? 'Stand-in' : 'Real'} Electron; app.asar holds ${files.length} files, ${own.length} of the app's own:`);
   for (const f of own) console.log(`  ${f}`);
   const needed = ['/package.json', '/out/main/electron.mjs', '/out/preload/electron.cjs', '/out/renderer/index.html'];

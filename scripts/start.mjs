@@ -20,7 +20,9 @@ function findElectron() {
 
 const electron = findElectron();
 if (!electron) {
-  console.error('The Electron binary is not installed on this machine, so the desktop window cannot open: run `npm run preview` to use MESH Desktop in your browser instead.');
+  console.error(
+    'The Electron binary is not installed on this machine, so the desktop window cannot open: run `npm run preview` to use MESH Desktop in your browser instead.',
+  );
   process.exit(1);
 }
 const child = spawn(electron, ['.', ...process.argv.slice(2)], { stdio: 'inherit' });

@@ -18,7 +18,16 @@ const steps = [
   { name: 'Build', cmd: ['node', 'scripts/build.mjs'] },
   {
     name: 'Unit and integration tests (vitest)',
-    cmd: ['node', 'scripts/with-keyring.mjs', 'npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+    cmd: [
+      'node',
+      'scripts/with-keyring.mjs',
+      'npx',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestJson}`,
+    ],
   },
   {
     name: 'End-to-end tests (Playwright)',

@@ -22,9 +22,7 @@ if (alreadyHaveKeyring) {
 
 const have = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 if (!have('dbus-run-session') || !have('gnome-keyring-daemon')) {
-  console.error(
-    'The tests need a real keychain: install the Debian packages dbus and gnome-keyring (see .ci/run), then try again.',
-  );
+  console.error('The tests need a real keychain: install the Debian packages dbus and gnome-keyring (see .ci/run), then try again.');
   process.exit(1);
 }
 

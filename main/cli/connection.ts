@@ -58,7 +58,8 @@ export async function connectionFromFlags(flags: ConnectionFlags, env: NodeJS.Pr
   const mailboxId = flags.mailbox ?? env.MESH_MAILBOX;
   if (!mailboxId) throw usage('Say which mailbox to use: --mailbox X26ABC1 (or MESH_MAILBOX).');
   const password = env.MESH_PASSWORD;
-  if (!password) throw usage('Set the mailbox password in the MESH_PASSWORD environment variable (it is never accepted on the command line).');
+  if (!password)
+    throw usage('Set the mailbox password in the MESH_PASSWORD environment variable (it is never accepted on the command line).');
   const sharedKey = env.MESH_SHARED_KEY;
   if (!sharedKey) throw usage('Set the environment shared secret in MESH_SHARED_KEY (NHS England gives it to you with the mailbox).');
 

@@ -14,6 +14,10 @@ export function formatBytes(bytes: number): string {
 /** A table of rows as aligned text columns. */
 export function formatTable(headings: string[], rows: string[][]): string {
   const widths = headings.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headings), ...rows.map(line)].join('\n');
 }

@@ -26,7 +26,11 @@ function help(): string {
 }
 
 /** Runs one command line and returns the exit code. Exported for tests. */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io = { out: process.stdout, err: process.stderr },
+): Promise<number> {
   const [name, ...rest] = argv;
   const json = rest.includes('--json');
   const fail = (error: unknown) => {

@@ -49,7 +49,15 @@ export const requestNames = [
  */
 export const bridgeOnlyRequestNames = ['registerFilePath'] as const;
 
-export const eventNames = ['mailboxes-changed', 'inbox-changed', 'sent-changed', 'transfers-changed', 'transfer-progress', 'notice', 'notification'] as const;
+export const eventNames = [
+  'mailboxes-changed',
+  'inbox-changed',
+  'sent-changed',
+  'transfers-changed',
+  'transfer-progress',
+  'notice',
+  'notification',
+] as const;
 
 export type PageRequestName = (typeof requestNames)[number];
 export type BridgeOnlyRequestName = (typeof bridgeOnlyRequestNames)[number];

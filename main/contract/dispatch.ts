@@ -22,7 +22,8 @@ export function createDispatcher(handlers: RequestHandlers, log: DispatchLog) {
       return failure(
         new AppError({
           code: 'invalid-argument',
-          message: 'MESH Desktop was asked to do something it does not know. Restart the app; if it happens again, tell your IT service desk.',
+          message:
+            'MESH Desktop was asked to do something it does not know. Restart the app; if it happens again, tell your IT service desk.',
         }),
       );
     }

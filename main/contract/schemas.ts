@@ -31,18 +31,36 @@ const text = (label: string, max: number) =>
 const required = (label: string, max: number) => text(label, max).min(1, { error: `${label} is required` });
 const profileId = required('The mailbox', 100);
 const messageId = required('The message id', 100);
-const messageIds = z.array(messageId, { error: 'A list of message ids is required' }).min(1, { error: 'Choose at least one message' }).max(5000);
+const messageIds = z
+  .array(messageId, { error: 'A list of message ids is required' })
+  .min(1, { error: 'Choose at least one message' })
+  .max(5000);
 const transferId = required('The transfer id', 100);
-const environment = z.enum(['INT', 'DEP', 'LIVE', 'TRAINING', 'CUSTOM'], { error: 'Choose INT, DEP, LIVE, the training sandbox, or a custom address' });
+const environment = z.enum(['INT', 'DEP', 'LIVE', 'TRAINING', 'CUSTOM'], {
+  error: 'Choose INT, DEP, LIVE, the training sandbox, or a custom address',
+});
 const filePath = required('The file path', 4096);
-const secret = (label: string) => z.string({ error: `${label} must be text` }).min(1, { error: `${label} is required` }).max(2000);
+const secret = (label: string) =>
+  z
+    .string({ error: `${label} must be text` })
+    .min(1, { error: `${label} is required` })
+    .max(2000);
 const acknowledge = z.enum(['after-save', 'manual'], { error: 'Choose whether to acknowledge messages after saving, or by hand' });
-const pollInterval = z.number({ error: 'The check interval must be a number of minutes' }).int().min(5, { error: 'MESH allows a check at most every 5 minutes' }).max(1440);
+const pollInterval = z
+  .number({ error: 'The check interval must be a number of minutes' })
+  .int()
+  .min(5, { error: 'MESH allows a check at most every 5 minutes' })
+  .max(1440);
 
 const certificateInput = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({ kind: z.literal('pem'), certificatePath: filePath, keyPath: filePath, passphrase: secret('The key password').optional() }),
+    z.strictObject({
+      kind: z.literal('pem'),
+      certificatePath: filePath,
+      keyPath: filePath,
+      passphrase: secret('The key password').optional(),
+    }),
     z.strictObject({ kind: z.literal('pfx'), path: filePath, passphrase: secret('The certificate password').optional() }),
   ],
   { error: 'Choose a certificate file' },
@@ -111,7 +129,13 @@ export const requestSchemas = {
   removeMailbox: z.tuple([profileId]),
   testConnection: z.tuple([profileId]),
   startTrainingSandbox: z.tuple([]),
-  generateCsr: z.tuple([z.strictObject({ commonName: required('The common name', 64), organisation: text('The organisation', 64).optional(), folder: filePath.optional() })]),
+  generateCsr: z.tuple([
+    z.strictObject({
+      commonName: required('The common name', 64),
+      organisation: text('The organisation', 64).optional(),
+      folder: filePath.optional(),
+    }),
+  ]),
   listInbox: z.tuple([profileId]),
   checkNow: z.tuple([profileId]),
   downloadMessages: z.tuple([profileId, messageIds, z.strictObject({ folder: filePath.optional() }).optional()]),
@@ -128,7 +152,10 @@ export const requestSchemas = {
   pauseTransfer: z.tuple([transferId]),
   resumeTransfer: z.tuple([transferId]),
   cancelTransfer: z.tuple([transferId]),
-  retryTransfer: z.tuple([transferId]),
+  retryTransfer: z.tuple([
+    transferId,
+    z.strictObject({ sendAgain: z.boolean({ error: 'Say whether to send the message again' }) }).optional(),
+  ]),
   registerFilePath: z.tuple([filePath]),
 } satisfies Record<RequestName, z.ZodTuple>;
 

@@ -99,7 +99,14 @@ export interface SettingsSnapshot {
   notifications: boolean;
   updatesEnabled: boolean;
   /** Settings IT has locked by machine policy: show them, but not as editable. */
-  managed: { proxy: boolean; defaultDownloadFolder: boolean; updates: boolean; pollInterval: boolean; environments: boolean; extraCaFiles: boolean };
+  managed: {
+    proxy: boolean;
+    defaultDownloadFolder: boolean;
+    updates: boolean;
+    pollInterval: boolean;
+    environments: boolean;
+    extraCaFiles: boolean;
+  };
   allowedEnvironments: Environment[];
   /** Problems the person (or IT) must know about: a broken policy, a quarantined settings file. */
   problems: string[];
@@ -115,8 +122,7 @@ export interface SettingsPatch {
 }
 
 export type CertificateInput =
-  | { kind: 'pem'; certificatePath: string; keyPath: string; passphrase?: string }
-  | { kind: 'pfx'; path: string; passphrase?: string };
+  { kind: 'pem'; certificatePath: string; keyPath: string; passphrase?: string } | { kind: 'pfx'; path: string; passphrase?: string };
 
 export interface NewMailboxInput {
   environment: Environment;

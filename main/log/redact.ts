@@ -12,10 +12,7 @@ export const REDACTED = '[redacted]';
 
 /** Removes tokens, private keys and URL credentials from a string. */
 export function redactText(text: string): string {
-  return text
-    .replace(MESH_TOKEN, `NHSMESH ${REDACTED}`)
-    .replace(PEM_PRIVATE_KEY, REDACTED)
-    .replace(URL_CREDENTIALS, `$1${REDACTED}@`);
+  return text.replace(MESH_TOKEN, `NHSMESH ${REDACTED}`).replace(PEM_PRIVATE_KEY, REDACTED).replace(URL_CREDENTIALS, `$1${REDACTED}@`);
 }
 
 /** A deep copy with every secret-looking field replaced; safe to serialise. */

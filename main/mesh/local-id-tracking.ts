@@ -21,7 +21,15 @@ import { isLoopbackHost, normaliseBaseUrl } from './environments';
 import { httpFailureToAppError, transportFailureToAppError, type TransportFailure } from './errors';
 import { createProxyAgent, proxyFromEnvironment, type ProxySettings } from './proxy';
 import { parseTracking, type TrackingInfo } from './responses';
-import { DEFAULT_RETRY_POLICY, RETRYABLE_STATUSES, isRetryableCode, nextDelayMs, parseRetryAfterMs, waitOrCancel, type RetryPolicy } from './retry';
+import {
+  DEFAULT_RETRY_POLICY,
+  RETRYABLE_STATUSES,
+  isRetryableCode,
+  nextDelayMs,
+  parseRetryAfterMs,
+  waitOrCancel,
+  type RetryPolicy,
+} from './retry';
 import { buildAgentTlsOptions } from './tls';
 import { meshUrl } from './urls';
 
@@ -62,7 +70,8 @@ function describeError(error: unknown): TransportFailure {
   let current: unknown = error;
   for (let depth = 0; current && depth < 8; depth++) {
     const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof candidate.code === 'string' && candidate.code !== 'ERR_GOT_REQUEST_ERROR' && failure.code === undefined) failure.code = candidate.code;
+    if (typeof candidate.code === 'string' && candidate.code !== 'ERR_GOT_REQUEST_ERROR' && failure.code === undefined)
+      failure.code = candidate.code;
     if (typeof candidate.message === 'string') messages.push(candidate.message);
     current = candidate.cause;
   }
@@ -90,9 +99,12 @@ export class LocalIdTracker {
       const tlsOptions = buildAgentTlsOptions(options.tls);
       const choice = options.proxy ?? 'environment';
       let proxy: ProxySettings | undefined;
-      if (choice === 'environment') proxy = isLoopbackHost(base.hostname) ? undefined : proxyFromEnvironment(options.env ?? process.env, this.baseUrl);
+      if (choice === 'environment')
+        proxy = isLoopbackHost(base.hostname) ? undefined : proxyFromEnvironment(options.env ?? process.env, this.baseUrl);
       else if (choice !== 'direct') proxy = choice;
-      this.agent = proxy ? createProxyAgent(proxy, { ...agentOptions, ...tlsOptions }) : new https.Agent({ ...agentOptions, ...tlsOptions });
+      this.agent = proxy
+        ? createProxyAgent(proxy, { ...agentOptions, ...tlsOptions })
+        : new https.Agent({ ...agentOptions, ...tlsOptions });
     }
     const timeout = Math.min(options.timeoutMs ?? 120_000, 120_000);
     this.http = got.extend({
@@ -118,7 +130,13 @@ export class LocalIdTracker {
         response = await this.http(url, {
           method: 'GET',
           responseType: 'text',
-          headers: { authorization: createAuthHeader({ mailboxId: this.mailboxId, password: this.options.password, sharedKey: this.options.sharedKey }) },
+          headers: {
+            authorization: createAuthHeader({
+              mailboxId: this.mailboxId,
+              password: this.options.password,
+              sharedKey: this.options.sharedKey,
+            }),
+          },
           ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (error) {
@@ -152,7 +170,13 @@ export class LocalIdTracker {
         continue;
       }
       const date = firstHeader(response.headers.date);
-      throw httpFailureToAppError({ operation: 'track', status: response.statusCode, body, ...(date ? { serverDate: date } : {}), localNow: new Date() });
+      throw httpFailureToAppError({
+        operation: 'track',
+        status: response.statusCode,
+        body,
+        ...(date ? { serverDate: date } : {}),
+        localNow: new Date(),
+      });
     }
   }
 

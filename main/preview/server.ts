@@ -83,7 +83,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
 
     const given = url.searchParams.get('token');
     if (given !== null) {
-      if (!constantTimeEquals(given, token)) return refuse(res, 403, 'That preview link is not valid. Use the link printed when the preview started.');
+      if (!constantTimeEquals(given, token))
+        return refuse(res, 403, 'That preview link is not valid. Use the link printed when the preview started.');
       // Swap the token in the address bar for a cookie, so it is not left in history.
       res.writeHead(303, {
         'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,

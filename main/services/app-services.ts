@@ -59,28 +59,48 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const policy: PolicyLoadResult = await loadPolicy(policyPath);
   if (policy.status === 'broken') log.error('The machine policy file is broken', { path: policyPath });
   const store = await SettingsStore.open(dataFolder, { policy });
-  if (store.quarantined) log.error('The settings file was unreadable and was set aside', { path: store.quarantined.path, reason: store.quarantined.reason });
+  if (store.quarantined)
+    log.error('The settings file was unreadable and was set aside', { path: store.quarantined.path, reason: store.quarantined.reason });
   const secrets = new SecretStore(options.keychainService ? { service: options.keychainService } : {});
   const training = new TrainingSandbox({ folder: join(dataFolder, 'training-sandbox'), log });
-  const mailboxes = new MailboxService({ dataFolder, store, secrets, training, log, ...(platform.resolveProxy ? { resolveProxy: platform.resolveProxy } : {}) });
+  const mailboxes = new MailboxService({
+    dataFolder,
+    store,
+    secrets,
+    training,
+    log,
+    ...(platform.resolveProxy ? { resolveProxy: platform.resolveProxy } : {}),
+  });
   const files = new FileRegistry(join(dataFolder, 'staging'));
   const parties = new PartyDirectory();
   const statuses = new Map<string, MailboxStatus>();
   const recentWorkflowsByProfile = new Map<string, string[]>();
 
-  // One client per mailbox, rebuilt whenever its settings change.
-  const clients = new Map<string, Promise<MeshTransferClient>>();
+  // One client per mailbox, rebuilt whenever its settings or secrets change. A
+  // client still being built when something changes belongs to the old
+  // generation and is never handed out again.
+  let generation = 0;
+  const clients = new Map<string, { generation: number; client: Promise<MeshTransferClient> }>();
   const clientFor = (profileId: string): Promise<MeshTransferClient> => {
-    let client = clients.get(profileId);
-    if (!client) {
-      client = mailboxes.connectionFor(profileId).then((connection) => new MeshTransferClient(connection));
-      client.catch(() => clients.delete(profileId));
-      clients.set(profileId, client);
-    }
+    const cached = clients.get(profileId);
+    if (cached && cached.generation === generation) return cached.client;
+    const built = generation;
+    const client = mailboxes.connectionFor(profileId).then((connection) => new MeshTransferClient(connection));
+    client.then(
+      (made) => {
+        // Built from settings that changed meanwhile: close it once its users are done with it.
+        if (built !== generation) setTimeout(() => made.close(), 60_000).unref();
+      },
+      () => {
+        if (clients.get(profileId)?.client === client) clients.delete(profileId);
+      },
+    );
+    clients.set(profileId, { generation: built, client });
     return client;
   };
   const dropClients = () => {
-    for (const client of clients.values()) void client.then((c) => c.close()).catch(() => undefined);
+    generation++;
+    for (const { client } of clients.values()) void client.then((c) => c.close()).catch(() => undefined);
     clients.clear();
   };
 
@@ -89,7 +109,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     clientFor,
     mailboxSettings: (profileId) => {
       const mailbox = mailboxes.get(profileId);
-      return { downloadFolder: mailbox.downloadFolder, acknowledge: mailbox.acknowledge, autoDownload: false, pollIntervalMinutes: mailbox.pollIntervalMinutes };
+      return {
+        downloadFolder: mailbox.downloadFolder,
+        acknowledge: mailbox.acknowledge,
+        autoDownload: false,
+        pollIntervalMinutes: mailbox.pollIntervalMinutes,
+      };
     },
     log,
     concurrency: store.effective.settings.maxConcurrentTransfers,
@@ -112,7 +137,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     const done = progress.state === 'done';
     events.emit('notification', {
       kind: done ? 'transfer-done' : 'transfer-failed',
-      title: done ? (progress.kind === 'upload' ? 'Message sent' : 'File saved') : progress.kind === 'upload' ? 'Sending failed' : 'Download failed',
+      title: done
+        ? progress.kind === 'upload'
+          ? 'Message sent'
+          : 'File saved'
+        : progress.kind === 'upload'
+          ? 'Sending failed'
+          : 'Download failed',
       body: done ? progress.name : `${progress.name}: ${progress.error?.message ?? 'see Transfers for details.'}`,
       profileId: progress.profileId,
     });
@@ -173,7 +204,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       .finally(() => void emitMailboxes());
   });
 
-  for (const [mailboxId, displayName] of training.mailboxes().map((m) => [m.mailboxId, m.displayName] as const)) parties.learn({ mailboxId, name: displayName });
+  for (const [mailboxId, displayName] of training.mailboxes().map((m) => [m.mailboxId, m.displayName] as const))
+    parties.learn({ mailboxId, name: displayName });
   if (options.background !== false) await engine.start();
   await syncPolling().catch((error: unknown) => log.error('Could not start checking mailboxes', { error: toAppError(error).message }));
 
@@ -183,7 +215,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     const problems: string[] = [];
     if (store.quarantined) problems.push(store.quarantined.message);
     if (effective.policyProblem) problems.push(effective.policyProblem.error.message);
-    return Promise.all([Promise.all(s.mailboxes.map((m) => mailboxes.settingsView(m))), secrets.has({ kind: 'proxy-password' }).catch(() => false)]).then(([views, hasProxyPassword]) => ({
+    return Promise.all([
+      Promise.all(s.mailboxes.map((m) => mailboxes.settingsView(m))),
+      secrets.has({ kind: 'proxy-password' }).catch(() => false),
+    ]).then(([views, hasProxyPassword]) => ({
       mailboxes: views,
       proxy: {
         mode: s.proxy.mode,
@@ -264,6 +299,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     updateMailbox: async (id, patch) => {
       await mailboxes.update(id, patch);
+      // A new password or certificate lives outside settings.json, so no settings change says so.
+      dropClients();
       return summaryOf(id);
     },
     removeMailbox: async (id) => {
@@ -295,7 +332,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     startTrainingSandbox: async () => {
       await training.start();
-      const existing = new Set(mailboxes.list().filter((m) => m.environment === 'TRAINING').map((m) => m.mailboxId));
+      const existing = new Set(
+        mailboxes
+          .list()
+          .filter((m) => m.environment === 'TRAINING')
+          .map((m) => m.mailboxId),
+      );
       for (const demo of training.mailboxes()) {
         if (existing.has(demo.mailboxId)) continue;
         await mailboxes.add({
@@ -322,7 +364,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     listInbox: async (profileId) => {
       mailboxes.get(profileId);
       const items = await engine.inbox(profileId);
-      await learnSenders(profileId, items.map((i) => i.facts.workflowId).filter((w): w is string => Boolean(w)));
+      await learnSenders(
+        profileId,
+        items.map((i) => i.facts.workflowId).filter((w): w is string => Boolean(w)),
+      );
       return items.filter((item) => !item.acknowledgedAt).map((item) => inboxItemView(item, parties));
     },
     checkNow: async (profileId) => {
@@ -339,7 +384,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
             profileId,
           });
         }
-        return { checkedAt: new Date().toISOString(), nextAllowedAt: result.result.nextPollAt.toISOString(), newMessages: result.result.newMessages };
+        return {
+          checkedAt: new Date().toISOString(),
+          nextAllowedAt: result.result.nextPollAt.toISOString(),
+          newMessages: result.result.newMessages,
+        };
       } catch (error) {
         markChecked(profileId, toAppError(error).message);
         void emitMailboxes();
@@ -349,7 +398,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     downloadMessages: async (profileId, ids, choice) => {
       const queued: string[] = [];
       for (const messageId of ids) {
-        const progress = await engine.enqueueDownload({ profileId, messageId, ...(choice?.folder ? { destinationFolder: choice.folder } : {}) });
+        const progress = await engine.enqueueDownload({
+          profileId,
+          messageId,
+          ...(choice?.folder ? { destinationFolder: choice.folder } : {}),
+        });
         queued.push(progress.id);
       }
       emitTransfers();
@@ -360,11 +413,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       void emitMailboxes();
       return {
         acknowledged: results.filter((r) => r.ok).map((r) => r.messageId),
-        failed: results.filter((r) => !r.ok).map((r) => ({ messageId: r.messageId, message: r.error?.message ?? 'MESH did not accept the acknowledgement.' })),
+        failed: results
+          .filter((r) => !r.ok)
+          .map((r) => ({ messageId: r.messageId, message: r.error?.message ?? 'MESH did not accept the acknowledgement.' })),
       };
     },
     showInFolder: async (path) => {
-      if (!platform.showInFolder) throw new AppError({ code: 'invalid-argument', message: `Showing files is not available in the browser preview. The file is at ${path}.` });
+      if (!platform.showInFolder)
+        throw new AppError({
+          code: 'invalid-argument',
+          message: `Showing files is not available in the browser preview. The file is at ${path}.`,
+        });
       await platform.showInFolder(path);
       return null;
     },
@@ -374,7 +433,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     listSent: async (profileId) => {
       mailboxes.get(profileId);
-      const records = await engine.sentHistory(profileId);
+      const records = [...(await engine.sentHistory(profileId)), ...engine.pendingSends(profileId)];
       return records.map((record) => sentItemView(record, engine.get(record.transferId), parties)).reverse();
     },
     refreshSent: async (profileId, messageId) => {
@@ -422,13 +481,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         });
         records.push(progress.id);
       }
-      recentWorkflowsByProfile.set(request.profileId, [request.workflowId, ...(recentWorkflowsByProfile.get(request.profileId) ?? [])].slice(0, 10));
+      recentWorkflowsByProfile.set(
+        request.profileId,
+        [request.workflowId, ...(recentWorkflowsByProfile.get(request.profileId) ?? [])].slice(0, 10),
+      );
       if (file.staged) {
         // The staged copy must outlive every upload that reads it.
         void Promise.all(records.map((id) => engine.settled(id))).then(() => files.release(request.fileRef));
       }
       emitTransfers();
-      const history = await engine.sentHistory(request.profileId);
+      events.emit('sent-changed', { profileId: request.profileId });
+      const history = [...(await engine.sentHistory(request.profileId)), ...engine.pendingSends(request.profileId)];
       return history.filter((r) => records.includes(r.transferId)).map((r) => sentItemView(r, engine.get(r.transferId), parties));
     },
     listTransfers: () => engine.list().map((p) => transferView(p)),
@@ -439,12 +502,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       const view = transferView(outcome.progress);
       return outcome.cancelled ? view : { ...view, note: outcome.reason ?? view.note ?? 'This transfer could not be cancelled.' };
     },
-    retryTransfer: async (id) => transferView(await engine.retry(id)),
+    retryTransfer: async (id, choice) => transferView(await engine.retry(id, choice?.sendAgain ? { sendAgain: true } : {})),
     registerFilePath: (path) => files.registerPath(path),
   };
 
   function emitTransfers() {
-    events.emit('transfers-changed', engine.list().map((p) => transferView(p)));
+    events.emit(
+      'transfers-changed',
+      engine.list().map((p) => transferView(p)),
+    );
   }
 
   const searchedWorkflows = new Set<string>();
@@ -454,7 +520,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       if (searchedWorkflows.has(workflow)) continue;
       searchedWorkflows.add(workflow);
       await withClient(profileId, (client) => client.searchWorkflow(workflow))
-        .then((matches) => matches.forEach((m) => parties.learn({ mailboxId: m.mailboxId, ...(m.mailboxName ? { name: m.mailboxName } : {}) })))
+        .then((matches) =>
+          matches.forEach((m) => parties.learn({ mailboxId: m.mailboxId, ...(m.mailboxName ? { name: m.mailboxName } : {}) })),
+        )
         .catch(() => undefined);
     }
   }

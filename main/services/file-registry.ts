@@ -32,14 +32,20 @@ export class FileRegistry {
         detail: String(error),
       });
     });
-    if (!info.isFile()) throw new AppError({ code: 'invalid-argument', message: `${basename(path)} is a folder, not a file. Choose a file to send.` });
+    if (!info.isFile())
+      throw new AppError({ code: 'invalid-argument', message: `${basename(path)} is a folder, not a file. Choose a file to send.` });
     // Opening proves we can read it now, rather than failing halfway through a send.
     await open(path, 'r')
       .then((handle) => handle.close())
       .catch((error: unknown) => {
-        throw new AppError({ code: 'file-unreadable', message: `MESH Desktop cannot read ${basename(path)}. Check that it is not open in another program, then try again.`, detail: String(error) });
+        throw new AppError({
+          code: 'file-unreadable',
+          message: `MESH Desktop cannot read ${basename(path)}. Check that it is not open in another program, then try again.`,
+          detail: String(error),
+        });
       });
-    if (info.size === 0) throw new AppError({ code: 'invalid-argument', message: `${basename(path)} is empty. MESH does not accept empty files.` });
+    if (info.size === 0)
+      throw new AppError({ code: 'invalid-argument', message: `${basename(path)} is empty. MESH does not accept empty files.` });
     return this.add({ path, name: basename(path), size: info.size, staged: false });
   }
 
@@ -58,7 +64,9 @@ export class FileRegistry {
       const full = (error as NodeJS.ErrnoException).code === 'ENOSPC';
       throw new AppError({
         code: full ? 'disk-full' : 'disk-error',
-        message: full ? 'There is not enough disk space to prepare this file. Free some space, then try again.' : 'The file could not be prepared for sending. Try again.',
+        message: full
+          ? 'There is not enough disk space to prepare this file. Free some space, then try again.'
+          : 'The file could not be prepared for sending. Try again.',
         detail: String(error),
       });
     }

@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
-import type { CertificateInput, CertificateSummary, ConnectionStep, ConnectionTestResult, MailboxPatch, MailboxSettings, NewMailboxInput } from '../contract/types';
+import type {
+  CertificateInput,
+  CertificateSummary,
+  ConnectionStep,
+  ConnectionTestResult,
+  MailboxPatch,
+  MailboxSettings,
+  NewMailboxInput,
+} from '../contract/types';
 import { CERTIFICATE_FILE_NAMES, certificateFolder, importCertificate, removeImportedCertificate } from '../certs/import';
 import { inspectCertificate } from '../certs/inspect';
 import { certificateWarning } from '../certs/expiry';
@@ -25,7 +33,12 @@ export interface TrainingEndpoint {
 /** Converts the window's certificate choice to the certificate module's input. */
 function toCertsInput(input: CertificateInput): CertsInput {
   return input.kind === 'pem'
-    ? { kind: 'pem', certFile: input.certificatePath, keyFile: input.keyPath, ...(input.passphrase ? { passphrase: input.passphrase } : {}) }
+    ? {
+        kind: 'pem',
+        certFile: input.certificatePath,
+        keyFile: input.keyPath,
+        ...(input.passphrase ? { passphrase: input.passphrase } : {}),
+      }
     : { kind: 'pfx', file: input.path, ...(input.passphrase ? { passphrase: input.passphrase } : {}) };
 }
 
@@ -85,7 +98,9 @@ export class MailboxService {
       mailboxId: input.mailboxId,
       displayName: input.displayName,
       ...(input.customUrl ? { customUrl: input.customUrl } : {}),
-      ...(input.downloadFolder ? { downloadFolder: input.downloadFolder } : { downloadFolder: store.effective.settings.defaultDownloadFolder ?? defaultDownloadFolder(input.mailboxId) }),
+      ...(input.downloadFolder
+        ? { downloadFolder: input.downloadFolder }
+        : { downloadFolder: store.effective.settings.defaultDownloadFolder ?? defaultDownloadFolder(input.mailboxId) }),
       ...(input.acknowledge ? { acknowledge: input.acknowledge } : {}),
       ...(input.pollIntervalMinutes ? { pollIntervalMinutes: input.pollIntervalMinutes } : {}),
     });
@@ -168,7 +183,12 @@ export class MailboxService {
         const folder = certificateFolder(this.options.dataFolder, mailbox.id);
         const input: CertsInput =
           mailbox.certificate.kind === 'pem'
-            ? { kind: 'pem', certFile: join(folder, CERTIFICATE_FILE_NAMES.certificate), keyFile: join(folder, CERTIFICATE_FILE_NAMES.privateKey), ...(passphrase ? { passphrase } : {}) }
+            ? {
+                kind: 'pem',
+                certFile: join(folder, CERTIFICATE_FILE_NAMES.certificate),
+                keyFile: join(folder, CERTIFICATE_FILE_NAMES.privateKey),
+                ...(passphrase ? { passphrase } : {}),
+              }
             : { kind: 'pfx', file: join(folder, CERTIFICATE_FILE_NAMES.pfx), ...(passphrase ? { passphrase } : {}) };
         const info = await inspectCertificate(input, { now });
         const warning = certificateWarning(info.notAfter, now);
@@ -192,7 +212,8 @@ export class MailboxService {
   async settingsView(mailbox: EffectiveMailbox): Promise<MailboxSettings> {
     const certificate = await this.certificateSummary(mailbox);
     const hasPassword =
-      mailbox.environment === 'TRAINING' || (await this.options.secrets.has({ kind: 'mailbox-password', profileId: mailbox.id }).catch(() => false));
+      mailbox.environment === 'TRAINING' ||
+      (await this.options.secrets.has({ kind: 'mailbox-password', profileId: mailbox.id }).catch(() => false));
     return {
       id: mailbox.id,
       environment: mailbox.environment,
@@ -216,7 +237,8 @@ export class MailboxService {
     const { secrets, training, dataFolder, store } = this.options;
     if (mailbox.environment === 'TRAINING') {
       const password = training.passwordFor(mailbox.mailboxId);
-      if (!password) throw new AppError({ code: 'not-configured', message: `${mailbox.mailboxId} is not one of the training sandbox's mailboxes.` });
+      if (!password)
+        throw new AppError({ code: 'not-configured', message: `${mailbox.mailboxId} is not one of the training sandbox's mailboxes.` });
       return {
         baseUrl: training.url()!,
         mailboxId: mailbox.mailboxId,
@@ -228,7 +250,8 @@ export class MailboxService {
       };
     }
     const password = await secrets.get({ kind: 'mailbox-password', profileId });
-    if (!password) throw new AppError({ code: 'not-configured', message: `No password is saved for ${mailbox.displayName}. Enter it in Settings.` });
+    if (!password)
+      throw new AppError({ code: 'not-configured', message: `No password is saved for ${mailbox.displayName}. Enter it in Settings.` });
     const sharedKey = await secrets.get({ kind: 'environment-shared-secret', environment: mailbox.environment });
     if (!sharedKey) {
       throw new AppError({
@@ -254,7 +277,11 @@ export class MailboxService {
     const extraCaPems = await Promise.all(
       caFiles.map((file) =>
         readFile(file).catch((error: unknown) => {
-          throw new AppError({ code: 'file-not-found', message: `The certificate authority file ${file} could not be read. Check it in Settings.`, detail: String(error) });
+          throw new AppError({
+            code: 'file-not-found',
+            message: `The certificate authority file ${file} could not be read. Check it in Settings.`,
+            detail: String(error),
+          });
         }),
       ),
     );
@@ -264,7 +291,12 @@ export class MailboxService {
     if (proxy.mode === 'system' && this.options.resolveProxy) {
       const systemProxy = await this.options.resolveProxy(mailbox.baseUrl!).catch(() => undefined);
       const proxyPassword = systemProxy ? await secrets.get({ kind: 'proxy-password' }) : undefined;
-      if (systemProxy) proxyChoice = { url: systemProxy, ...(proxy.username ? { username: proxy.username } : {}), ...(proxyPassword ? { password: proxyPassword } : {}) };
+      if (systemProxy)
+        proxyChoice = {
+          url: systemProxy,
+          ...(proxy.username ? { username: proxy.username } : {}),
+          ...(proxyPassword ? { password: proxyPassword } : {}),
+        };
     }
     if (proxy.mode === 'manual' && proxy.url) {
       const host = new URL(mailbox.baseUrl!).hostname;
@@ -272,7 +304,11 @@ export class MailboxService {
         proxyChoice = 'direct';
       } else {
         const proxyPassword = proxy.username ? await secrets.get({ kind: 'proxy-password' }) : undefined;
-        proxyChoice = { url: proxy.url, ...(proxy.username ? { username: proxy.username } : {}), ...(proxyPassword ? { password: proxyPassword } : {}) };
+        proxyChoice = {
+          url: proxy.url,
+          ...(proxy.username ? { username: proxy.username } : {}),
+          ...(proxyPassword ? { password: proxyPassword } : {}),
+        };
       }
     }
     return {
@@ -324,12 +360,20 @@ export function failedStep(error: AppError): ConnectionStep {
 }
 
 /** Turns the outcome of a handshake into the step-by-step result the window shows. */
-export function connectionTestResult(outcome: { ok: true } | { ok: false; error: AppError }, usesProxy: boolean, now = new Date()): ConnectionTestResult {
+export function connectionTestResult(
+  outcome: { ok: true } | { ok: false; error: AppError },
+  usesProxy: boolean,
+  now = new Date(),
+): ConnectionTestResult {
   if (outcome.ok) {
     return {
       ok: true,
       summary: 'Connected: MESH accepted this mailbox, its password and its certificate.',
-      steps: STEP_ORDER.filter((s) => usesProxy || s !== 'proxy').map((step) => ({ step, outcome: 'passed' as const, message: STEP_PASSED[step] })),
+      steps: STEP_ORDER.filter((s) => usesProxy || s !== 'proxy').map((step) => ({
+        step,
+        outcome: 'passed' as const,
+        message: STEP_PASSED[step],
+      })),
       testedAt: now.toISOString(),
     };
   }

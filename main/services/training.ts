@@ -35,7 +35,10 @@ export class TrainingSandbox implements TrainingEndpoint {
 
   /** The demo mailboxes the app shows, with their names. */
   mailboxes(): { mailboxId: string; displayName: string }[] {
-    return TRAINING_MAILBOX_IDS.map((id) => ({ mailboxId: id, displayName: DEMO_MAILBOXES.find((m) => m.mailbox_id === id)?.mailbox_name ?? id }));
+    return TRAINING_MAILBOX_IDS.map((id) => ({
+      mailboxId: id,
+      displayName: DEMO_MAILBOXES.find((m) => m.mailbox_id === id)?.mailbox_name ?? id,
+    }));
   }
 
   /** Starts the sandbox (once) and seeds the sample messages the first time. */
@@ -94,7 +97,13 @@ export class TrainingSandbox implements TrainingEndpoint {
     try {
       const discharge = join(samples, 'discharge-summary.csv');
       await writeFile(discharge, 'ward,discharged,follow_up\nAcute Medical Unit,2026-11-20,GP review in 7 days\n');
-      await hospital.sendFile(discharge, { to: 'B86001OT01', workflowId: 'TOC_FHIR_IP_DISCH', subject: 'Discharge summary (training sample)', localId: 'TRAIN-DS-001', fileName: 'discharge-summary.csv' });
+      await hospital.sendFile(discharge, {
+        to: 'B86001OT01',
+        workflowId: 'TOC_FHIR_IP_DISCH',
+        subject: 'Discharge summary (training sample)',
+        localId: 'TRAIN-DS-001',
+        fileName: 'discharge-summary.csv',
+      });
 
       // Big enough for three chunks at the sandbox's small training chunk size.
       const chunked = join(samples, 'pathology-results.csv');
@@ -103,18 +112,35 @@ export class TrainingSandbox implements TrainingEndpoint {
       await writeFile(chunked, rows.join('\n'));
       await hospital.sendFile(
         chunked,
-        { to: 'B86001OT01', workflowId: 'PATH_MEDRPT_V3', subject: 'Monthly pathology results (training sample, chunked)', localId: 'TRAIN-PATH-11', fileName: 'pathology-results.csv' },
+        {
+          to: 'B86001OT01',
+          workflowId: 'PATH_MEDRPT_V3',
+          subject: 'Monthly pathology results (training sample, chunked)',
+          localId: 'TRAIN-PATH-11',
+          fileName: 'pathology-results.csv',
+        },
         { chunkSize: 1024 * 1024, compress: true },
       );
 
       // A message from the GP that "could not be delivered", with its report.
       const referral = join(samples, 'care-plan.txt');
       await writeFile(referral, 'Care plan update (training sample).\n');
-      const undelivered = await gp.sendFile(referral, { to: 'VN1AAOT1', workflowId: 'CARE_PLAN_UPDATE', subject: 'Care plan update', localId: 'TRAIN-CP-3', fileName: 'care-plan.txt' });
+      const undelivered = await gp.sendFile(referral, {
+        to: 'VN1AAOT1',
+        workflowId: 'CARE_PLAN_UPDATE',
+        subject: 'Care plan update',
+        localId: 'TRAIN-CP-3',
+        fileName: 'care-plan.txt',
+      });
       await fetch(`${sandbox.url}/messageexchange/admin/message/${encodeURIComponent(undelivered)}/event`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ status: 'undeliverable', code: '14', event: 'SEND', description: 'Message not collected by recipient after 5 days' }),
+        body: JSON.stringify({
+          status: 'undeliverable',
+          code: '14',
+          event: 'SEND',
+          description: 'Message not collected by recipient after 5 days',
+        }),
       });
       await fetch(`${sandbox.url}/messageexchange/admin/report`, {
         method: 'POST',

@@ -105,7 +105,11 @@ export function transferView(progress: TransferProgress, now = new Date()): Tran
     ...(progress.messageId ? { messageId: progress.messageId } : {}),
     ...(progress.savedPath ? { savedPath: progress.savedPath } : {}),
     ...(progress.error ? { error: progress.error } : {}),
-    ...(progress.note ? { note: progress.note } : !progress.cancellable && (progress.state === 'running' || progress.state === 'queued') ? { note: 'This can no longer be cancelled: MESH already has the whole message.' } : {}),
+    ...(progress.note
+      ? { note: progress.note }
+      : !progress.cancellable && (progress.state === 'running' || progress.state === 'queued')
+        ? { note: 'This can no longer be cancelled: MESH already has the whole message.' }
+        : {}),
     updatedAt: now.toISOString(),
   };
 }

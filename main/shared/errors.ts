@@ -75,9 +75,7 @@ export class AppError extends Error implements AppErrorShape {
   readonly transient: boolean;
   readonly detail?: string;
 
-  constructor(
-    shape: AppErrorShape & { detail?: string; cause?: unknown },
-  ) {
+  constructor(shape: AppErrorShape & { detail?: string; cause?: unknown }) {
     super(shape.message, shape.cause === undefined ? undefined : { cause: shape.cause });
     this.name = 'AppError';
     this.code = shape.code;

@@ -1,19 +1,89 @@
-import { useEffect } from 'react';
-import { SECTIONS, useAppStore } from './state/app-store';
+import { useEffect, useRef } from 'react';
+import { SECTIONS, useActiveMailbox, useAppStore, type Section } from './state/app-store';
+import { subscribeToMain } from './state/events';
+import { useSettingsStore } from './state/settings-store';
+import { useTransfersStore } from './state/transfers-store';
+import { useNotificationStore } from './state/notifications';
+import { isActive } from './state/transfers-view';
 import { InboxView } from './views/InboxView';
 import { OutboxView } from './views/OutboxView';
 import { NewMessageView } from './views/NewMessageView';
 import { TransfersView } from './views/TransfersView';
 import { SettingsView } from './views/SettingsView';
+import { WelcomeView } from './views/WelcomeView';
 import { StatusBar } from './components/StatusBar';
+import { MailboxSwitcher } from './components/MailboxSwitcher';
+import { Toasts } from './components/Toasts';
 
-/** The window staff live in: mailboxes and folders on the left, the work on the right. */
+/** A count beside a folder; read as the button's description so its name stays just "Inbox". */
+function FolderCount({ id, count, words }: { id: string; count: number; words: string }) {
+  if (count <= 0) return null;
+  return (
+    <>
+      <span className="app-count" aria-hidden="true">
+        {count}
+      </span>
+      {/* aria-describedby reads hidden text, so this is heard but not seen twice. */}
+      <span id={id} hidden>
+        {`${count} ${words}`}
+      </span>
+    </>
+  );
+}
+
+/** Where a click on an operating-system notification takes the person. */
+function openFromNotification(kind: string, profileId: string | undefined): void {
+  const app = useAppStore.getState();
+  if (profileId && app.mailboxes.some((m) => m.id === profileId)) app.selectMailbox(profileId);
+  const target: Section =
+    kind === 'transfer-done' || kind === 'transfer-failed' ? 'transfers' : kind === 'certificate-expiry' ? 'settings' : 'inbox';
+  app.go(target);
+}
+
+/** The window staff live in: mailboxes and folders on the left, the work on the right, as in NHSmail. */
 export function App() {
-  const { status, loadError, section, go, mailboxes, activeMailboxId, selectMailbox, load } = useAppStore();
+  const { status, loadError, section, go, load } = useAppStore();
+  const active = useActiveMailbox();
+  const activeTransfers = useTransfersStore((s) => s.transfers.filter(isActive).length);
+  const mainRef = useRef<HTMLElement>(null);
+  const shownSection = useRef<Section>(undefined);
 
   useEffect(() => {
     void load();
+    const stop = subscribeToMain();
+    void useSettingsStore.getState().load();
+    void useTransfersStore.getState().load();
+    useNotificationStore.getState().setOnOpen((event) => openFromNotification(event.kind, event.profileId));
+    return stop;
   }, [load]);
+
+  useEffect(() => {
+    // Changing folder is like loading a page: put focus on the new heading so screen readers announce it.
+    // The page the app opens on is left alone, as a freshly loaded page would be.
+    if (status !== 'ready') return;
+    if (shownSection.current === undefined || shownSection.current === section) {
+      shownSection.current = section;
+      return;
+    }
+    shownSection.current = section;
+    const heading = mainRef.current?.querySelector('h1');
+    if (heading) {
+      heading.setAttribute('tabindex', '-1');
+      heading.focus();
+    }
+  }, [section, status]);
+
+  useEffect(() => {
+    // Ctrl+N starts a new message, as in Outlook.
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'n') {
+        event.preventDefault();
+        useAppStore.getState().go('new-message');
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   if (status === 'loading') {
     return (
@@ -35,47 +105,80 @@ export function App() {
     );
   }
 
+  const newMessage = SECTIONS.find((item) => item.id === 'new-message');
+  const folders = SECTIONS.filter((item) => item.id !== 'new-message');
+
   return (
     <div className="app">
+      <a
+        className="nhsuk-skip-link"
+        href="#main-content"
+        onClick={(event) => {
+          event.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
+        Skip to main content
+      </a>
       <header className="app-header" role="banner">
         <span className="app-header__logo" aria-hidden="true">
           NHS
         </span>
         <p className="app-header__title">MESH Desktop</p>
-        <span className="app-header__spacer" />
-        <button className="nhsuk-button nhsuk-button--reverse nhsuk-u-margin-bottom-0" type="button" onClick={() => go('new-message')}>
-          New message
-        </button>
+        {active?.training && (
+          <strong className="nhsuk-tag nhsuk-tag--orange" aria-hidden="true">
+            Training
+          </strong>
+        )}
       </header>
+      {active?.training && (
+        <div className="app-training-banner" role="note">
+          TRAINING — {active.displayName} is a practice mailbox. Nothing you send leaves this computer, and nothing here is real.
+        </div>
+      )}
       <div className="app-body">
         <nav className="app-sidebar" aria-label="Mailboxes and folders">
-          <h2 id="mailboxes-heading">Mailboxes</h2>
-          {mailboxes.length === 0 ? (
-            <p className="nhsuk-body-s nhsuk-u-margin-left-3 nhsuk-u-margin-right-3">No mailbox set up yet.</p>
-          ) : (
-            <ul className="app-nav" aria-labelledby="mailboxes-heading">
-              {mailboxes.map((mailbox) => (
-                <li key={mailbox.id}>
-                  <button type="button" aria-current={mailbox.id === activeMailboxId ? 'page' : undefined} onClick={() => selectMailbox(mailbox.id)}>
-                    <span>{mailbox.displayName}</span>
-                    <span className="nhsuk-body-s nhsuk-u-margin-bottom-0">{mailbox.mailboxId}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
+          {newMessage && (
+            <div className="app-sidebar__new">
+              <button
+                type="button"
+                className="nhsuk-button app-new-button"
+                aria-current={section === 'new-message' ? 'page' : undefined}
+                onClick={() => go('new-message')}
+              >
+                {newMessage.label}
+              </button>
+            </div>
           )}
+          <h2 id="mailboxes-heading">Mailboxes</h2>
+          <MailboxSwitcher />
           <h2 id="folders-heading">Folders</h2>
           <ul className="app-nav" aria-labelledby="folders-heading">
-            {SECTIONS.map((item) => (
-              <li key={item.id}>
-                <button type="button" aria-current={item.id === section ? 'page' : undefined} onClick={() => go(item.id)}>
-                  {item.label}
-                </button>
-              </li>
-            ))}
+            {folders.map((item) => {
+              const count = item.id === 'inbox' ? (active?.unread ?? 0) : item.id === 'transfers' ? activeTransfers : 0;
+              const countId = `folder-count-${item.id}`;
+              return (
+                <li key={item.id}>
+                  <button
+                    type="button"
+                    aria-current={item.id === section ? 'page' : undefined}
+                    aria-describedby={count > 0 ? countId : undefined}
+                    onClick={() => go(item.id)}
+                  >
+                    <span>{item.label}</span>
+                    <FolderCount
+                      id={countId}
+                      count={count}
+                      words={item.id === 'transfers' ? 'in progress' : count === 1 ? 'message waiting' : 'messages waiting'}
+                    />
+                  </button>
+                </li>
+              );
+            })}
           </ul>
         </nav>
-        <main className="app-main" id="main-content">
+        <main className={`app-main app-main--${section}`} id="main-content" ref={mainRef} tabIndex={-1}>
+          {section === 'welcome' && <WelcomeView />}
           {section === 'inbox' && <InboxView />}
           {section === 'outbox' && <OutboxView />}
           {section === 'new-message' && <NewMessageView />}
@@ -84,6 +187,7 @@ export function App() {
         </main>
       </div>
       <StatusBar />
+      <Toasts />
     </div>
   );
 }

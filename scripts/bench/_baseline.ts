@@ -38,7 +38,11 @@ if (mode === 'upload') {
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => (res.statusCode === 202 ? resolve((JSON.parse(body) as { message_id: string }).message_id) : reject(new Error(`${res.statusCode} ${body}`))));
+        res.on('end', () =>
+          res.statusCode === 202
+            ? resolve((JSON.parse(body) as { message_id: string }).message_id)
+            : reject(new Error(`${res.statusCode} ${body}`)),
+        );
       },
     );
     req.on('error', reject);

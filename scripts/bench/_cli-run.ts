@@ -1,9 +1,10 @@
 // One command-line run, measured: the real `mesh-desktop` code path.
 import { Writable } from 'node:stream';
+import type * as Cli from '../../main/cli/main';
 import { report } from './_measure';
 
 const started = process.hrtime.bigint();
-const { runCli } = (await import(new URL('../out/main/cli.mjs', import.meta.url).href)) as typeof import('../../main/cli/main');
+const { runCli } = (await import(new URL('../out/main/cli.mjs', import.meta.url).href)) as typeof Cli;
 let output = '';
 const sink = new Writable({
   write(chunk, _encoding, done) {

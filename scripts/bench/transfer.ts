@@ -11,7 +11,10 @@ import { parseArgs } from 'node:util';
 import { createTestPki } from '../../test/support/pki';
 import { measure, type Measurement } from './_measure';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1,4' }, runs: { type: 'string', default: '1' } }, strict: false });
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '1,4' }, runs: { type: 'string', default: '1' } },
+  strict: false,
+});
 const sizesGiB = String(values.sizes).split(',').map(Number);
 const root = process.cwd();
 const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'mesh-bench-'));
@@ -27,7 +30,7 @@ async function sha256(path: string): Promise<string> {
 function makeFile(path: string, bytes: number): void {
   const block = randomBytes(8 * MiB);
   const fd = openSync(path, 'w');
-  for (let written = 0; written < bytes; ) {
+  for (let written = 0; written < bytes;) {
     const n = Math.min(block.length, bytes - written);
     writeSync(fd, block, 0, n);
     written += n;
@@ -35,7 +38,10 @@ function makeFile(path: string, bytes: number): void {
   closeSync(fd);
 }
 
-async function startSandbox(pkiDir: string, files: { serverCert: string; serverKey: string; caCert: string }): Promise<{ url: string; child: ChildProcess }> {
+async function startSandbox(
+  pkiDir: string,
+  files: { serverCert: string; serverKey: string; caCert: string },
+): Promise<{ url: string; child: ChildProcess }> {
   const mailboxes = join(pkiDir, 'mailboxes.jsonl');
   writeFileSync(
     mailboxes,
@@ -50,13 +56,20 @@ async function startSandbox(pkiDir: string, files: { serverCert: string; serverK
     process.execPath,
     [
       join(root, 'out/main/sandbox.mjs'),
-      '--port', '0',
-      '--tls-cert', files.serverCert,
-      '--tls-key', files.serverKey,
-      '--client-ca', files.caCert,
-      '--mailboxes', mailboxes,
-      '--store', join(work, 'store'),
-      '--shared-key', 'BenchKey',
+      '--port',
+      '0',
+      '--tls-cert',
+      files.serverCert,
+      '--tls-key',
+      files.serverKey,
+      '--client-ca',
+      files.caCert,
+      '--mailboxes',
+      mailboxes,
+      '--store',
+      join(work, 'store'),
+      '--shared-key',
+      'BenchKey',
       '--no-transfer-gzip',
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -104,7 +117,12 @@ try {
     const sourceHash = await sha256(source);
 
     const baseUp = await measure(root, '_baseline', ['upload', sandbox.url, 'X26ABC1', source, 'X26ABC2'], env('X26ABC1'));
-    const appUp = await measure(root, '_cli-run', ['send', '--to', 'X26ABC2', '--workflow', 'TEST_WORKFLOW', source, '--json'], env('X26ABC1'));
+    const appUp = await measure(
+      root,
+      '_cli-run',
+      ['send', '--to', 'X26ABC2', '--workflow', 'TEST_WORKFLOW', source, '--json'],
+      env('X26ABC1'),
+    );
     const appMessage = (JSON.parse(appUp.output) as { messageId: string }).messageId;
     rows.push({ size: `${gib} GiB`, operation: 'upload', baseline: baseUp, app: appUp, bytes });
 
@@ -114,8 +132,12 @@ try {
     const appFile = (JSON.parse(appDown.output) as { path: string }).path;
     rows.push({ size: `${gib} GiB`, operation: 'download', baseline: baseDown, app: appDown, bytes });
 
-    for (const [label, path] of [['baseline', baseFile], ['app', appFile]] as const) {
-      if (statSync(path).size !== bytes || (await sha256(path)) !== sourceHash) throw new Error(`${label} download of ${gib} GiB is not byte-identical`);
+    for (const [label, path] of [
+      ['baseline', baseFile],
+      ['app', appFile],
+    ] as const) {
+      if (statSync(path).size !== bytes || (await sha256(path)) !== sourceHash)
+        throw new Error(`${label} download of ${gib} GiB is not byte-identical`);
     }
     await measure(root, '_cli-run', ['ack', appMessage], env('X26ABC2'));
     await measure(root, '_cli-run', ['ack', baseUp.output], env('X26ABC2'));
@@ -127,7 +149,9 @@ try {
   sandbox.child.kill('SIGTERM');
 }
 
-console.log('Transfers through `mesh-desktop` (75 MiB chunks, no compression) vs plain node:https, same server, same run; both verified byte-identical by SHA-256.\n');
+console.log(
+  'Transfers through `mesh-desktop` (75 MiB chunks, no compression) vs plain node:https, same server, same run; both verified byte-identical by SHA-256.\n',
+);
 console.log('size     operation  baseline MB/s  app MB/s  ratio   baseline peak RSS  app peak RSS');
 for (const r of rows) {
   const base = mbps(r.bytes, r.baseline);
@@ -138,6 +162,8 @@ for (const r of rows) {
 }
 const worstRatio = Math.min(...rows.map((r) => mbps(r.bytes, r.app) / mbps(r.bytes, r.baseline)));
 const worstRss = Math.max(...rows.map((r) => r.app.peakRssMiB));
-console.log(`\nWorst throughput ratio ${worstRatio.toFixed(2)} (target ≥ 0.80); worst app peak RSS ${worstRss.toFixed(0)} MiB (target < 200 MiB).`);
+console.log(
+  `\nWorst throughput ratio ${worstRatio.toFixed(2)} (target ≥ 0.80); worst app peak RSS ${worstRss.toFixed(0)} MiB (target < 200 MiB).`,
+);
 writeFileSync(join(root, '.bench', 'transfer-results.json'), JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
 rmSync(work, { recursive: true, force: true });

@@ -1,8 +1,9 @@
 import { test, expect } from './fixtures';
 
 test.describe('the app shell', () => {
-  test('opens on the inbox and reaches every section', async ({ page }) => {
-    await expect(page.getByRole('heading', { level: 1, name: 'Inbox' })).toBeVisible();
+  test('opens on the first-run welcome (no mailbox yet) and reaches every section', async ({ page }) => {
+    await expect(page.getByRole('heading', { level: 1, name: 'Welcome to MESH Desktop' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Try the training sandbox' })).toBeVisible();
     const folders = page.getByRole('navigation', { name: 'Mailboxes and folders' });
     for (const [link, heading] of [
       ['Sent', 'Sent'],

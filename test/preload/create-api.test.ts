@@ -37,7 +37,10 @@ describe('window.mesh as the bridges build it', () => {
   it('registers only real File objects', async () => {
     const api = createMeshApi(recordingTransport().transport);
     expect(await api.registerFile(new File(['abc'], 'a.csv'))).toEqual({ ok: true, value: { fileRef: 'f1', name: 'a.csv', size: 3 } });
-    expect(await api.registerFile({ name: '/etc/shadow' } as unknown as File)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    expect(await api.registerFile({ name: '/etc/shadow' } as unknown as File)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
   });
 
   it('sends the request name and the arguments as a list', async () => {

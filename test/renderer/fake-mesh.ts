@@ -17,6 +17,7 @@ export function installFakeMesh(answers: Answers) {
       if (!answer) return { ok: false, error: { code: 'internal', message: `No answer for ${name} in this test.` } };
       return answer(...args);
     },
+    registerFile: async (file) => ({ ok: true, value: { fileRef: `ref-${file.name}`, name: file.name, size: file.size } }),
     subscribe: (name, listener) => {
       const set = listeners.get(name) ?? new Set();
       set.add(listener);

@@ -11,9 +11,30 @@ import { createTestPki, type TestPki, type TestPkiFiles } from './pki';
 export const SHARED_KEY = 'TestKey';
 
 export const TEST_MAILBOXES: SandboxMailbox[] = [
-  { mailbox_id: 'X26ABC1', mailbox_name: 'Riverside Surgery', ods_code: 'X26', org_code: 'X26', org_name: 'Riverside Surgery', password: 'password' },
-  { mailbox_id: 'X26ABC2', mailbox_name: 'County Hospital Pathology', ods_code: 'X26', org_code: 'X26', org_name: 'County Hospital', password: 'password' },
-  { mailbox_id: 'X27ABC3', mailbox_name: 'Hilltop Care Home', ods_code: 'X27', org_code: 'X27', org_name: 'Hilltop Care Home', password: 'password' },
+  {
+    mailbox_id: 'X26ABC1',
+    mailbox_name: 'Riverside Surgery',
+    ods_code: 'X26',
+    org_code: 'X26',
+    org_name: 'Riverside Surgery',
+    password: 'password',
+  },
+  {
+    mailbox_id: 'X26ABC2',
+    mailbox_name: 'County Hospital Pathology',
+    ods_code: 'X26',
+    org_code: 'X26',
+    org_name: 'County Hospital',
+    password: 'password',
+  },
+  {
+    mailbox_id: 'X27ABC3',
+    mailbox_name: 'Hilltop Care Home',
+    ods_code: 'X27',
+    org_code: 'X27',
+    org_name: 'Hilltop Care Home',
+    password: 'password',
+  },
 ];
 
 export const TEST_WORKFLOWS: SandboxWorkflow[] = [

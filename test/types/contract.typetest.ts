@@ -26,8 +26,12 @@ export async function contractMisuse(): Promise<void> {
   mesh.on('mailboxes-changed', (payload: string) => payload);
   // @ts-expect-error a result must be checked before its value is used
   info.value.version.toUpperCase();
-  // @ts-expect-error a transport must answer with a Reply
-  createMeshApi({ invoke: async () => 'not a reply', subscribe: () => () => {}, registerFile: async () => ({ ok: true, value: { fileRef: 'f', name: 'n', size: 1 } }) });
+  createMeshApi({
+    // @ts-expect-error a transport must answer with a Reply
+    invoke: async () => 'not a reply',
+    subscribe: () => () => {},
+    registerFile: async () => ({ ok: true, value: { fileRef: 'f', name: 'n', size: 1 } }),
+  });
   // @ts-expect-error a bridge-only request is not on window.mesh
   await mesh.registerFilePath('/etc/shadow');
 }

@@ -11,7 +11,10 @@ import type { Command, CommandContext } from '../command';
 import { formatTable } from '../format';
 
 /** Runs one request through the same validating dispatcher the window uses. */
-async function withServices<T>(context: CommandContext, use: (call: <R>(name: string, ...args: unknown[]) => Promise<R>) => Promise<T>): Promise<T> {
+async function withServices<T>(
+  context: CommandContext,
+  use: (call: <R>(name: string, ...args: unknown[]) => Promise<R>) => Promise<T>,
+): Promise<T> {
   const dataFolder = (context.values['data-dir'] as string | undefined) ?? defaultDataFolder(context.env);
   const log = createLogger({ folder: logFolder(dataFolder) });
   const services = await createAppServices({ shell: 'preview', dataFolder, log, background: false });
@@ -77,7 +80,11 @@ export const mailbox: Command = {
     const [action, target] = context.positionals;
     const find = (list: MailboxSummary[]) => {
       const found = list.find((m) => m.id === target || m.mailboxId === target?.toUpperCase());
-      if (!found) throw new AppError({ code: 'not-configured', message: `There is no mailbox "${target ?? ''}" on this computer. See \`mesh-desktop mailbox list\`.` });
+      if (!found)
+        throw new AppError({
+          code: 'not-configured',
+          message: `There is no mailbox "${target ?? ''}" on this computer. See \`mesh-desktop mailbox list\`.`,
+        });
       return found;
     };
     switch (action) {
@@ -114,19 +121,27 @@ export const mailbox: Command = {
           ...(context.values['manual-ack'] ? { acknowledge: 'manual' } : {}),
         };
         const added = await withServices(context, (call) => call<MailboxSummary>('addMailbox', input));
-        context.print(`Added ${added.displayName} (${added.mailboxId}), id ${added.id}. Run \`mesh-desktop mailbox test ${added.mailboxId}\` to check it.`, added);
+        context.print(
+          `Added ${added.displayName} (${added.mailboxId}), id ${added.id}. Run \`mesh-desktop mailbox test ${added.mailboxId}\` to check it.`,
+          added,
+        );
         return;
       }
       case 'remove': {
         await withServices(context, async (call) => {
           const found = find(await call<MailboxSummary[]>('listMailboxes'));
           await call('removeMailbox', found.id);
-          context.print(`Removed ${found.displayName} (${found.mailboxId}), its saved password and its certificate.`, { ok: true, id: found.id });
+          context.print(`Removed ${found.displayName} (${found.mailboxId}), its saved password and its certificate.`, {
+            ok: true,
+            id: found.id,
+          });
         });
         return;
       }
       case 'test': {
-        const result = await withServices(context, async (call) => call<ConnectionTestResult>('testConnection', find(await call<MailboxSummary[]>('listMailboxes')).id));
+        const result = await withServices(context, async (call) =>
+          call<ConnectionTestResult>('testConnection', find(await call<MailboxSummary[]>('listMailboxes')).id),
+        );
         context.print(describeTest(result), result);
         return result.ok ? 0 : 3;
       }
@@ -144,7 +159,16 @@ export const cert: Command = {
     'mesh-desktop cert import <profile-id | mailbox-id> (--cert FILE --key FILE | --pfx FILE) [--data-dir DIR]',
     'mesh-desktop cert csr --cn SERVER001.X26.api.mesh-client.nhs.uk [--org NAME] [--out DIR]',
   ].join('\n'),
-  options: { ...DATA_DIR, cert: { type: 'string' }, key: { type: 'string' }, pfx: { type: 'string' }, ca: { type: 'string', multiple: true }, cn: { type: 'string' }, org: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    ...DATA_DIR,
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    pfx: { type: 'string' },
+    ca: { type: 'string', multiple: true },
+    cn: { type: 'string' },
+    org: { type: 'string' },
+    out: { type: 'string' },
+  },
   run: async (context) => {
     const [action, target] = context.positionals;
     switch (action) {
@@ -154,7 +178,12 @@ export const cert: Command = {
         const info = await inspectCertificate(
           input.kind === 'pfx'
             ? { kind: 'pfx', file: input.path, ...(input.passphrase ? { passphrase: input.passphrase } : {}) }
-            : { kind: 'pem', certFile: input.certificatePath, keyFile: input.keyPath, ...(input.passphrase ? { passphrase: input.passphrase } : {}) },
+            : {
+                kind: 'pem',
+                certFile: input.certificatePath,
+                keyFile: input.keyPath,
+                ...(input.passphrase ? { passphrase: input.passphrase } : {}),
+              },
           { ...(context.values.ca ? { caFiles: context.values.ca as string[] } : {}) },
         );
         const rows = [
@@ -179,7 +208,10 @@ export const cert: Command = {
           if (!found) throw new AppError({ code: 'not-configured', message: `There is no mailbox "${target}" on this computer.` });
           return call<MailboxSummary>('updateMailbox', found.id, { certificate });
         });
-        context.print(`Imported the certificate for ${updated.displayName}: ${updated.certificate?.subject ?? ''}, valid until ${updated.certificate?.notAfter ?? '?'}.`, updated);
+        context.print(
+          `Imported the certificate for ${updated.displayName}: ${updated.certificate?.subject ?? ''}, valid until ${updated.certificate?.notAfter ?? '?'}.`,
+          updated,
+        );
         return;
       }
       case 'csr': {
@@ -193,7 +225,10 @@ export const cert: Command = {
             folder,
           }),
         );
-        context.print(`${result.instructions}\n\nFiles:\n  ${result.csrPath}\n  ${result.keyPath} (keep this private)\n  ${result.instructionsPath}`, result);
+        context.print(
+          `${result.instructions}\n\nFiles:\n  ${result.csrPath}\n  ${result.keyPath} (keep this private)\n  ${result.instructionsPath}`,
+          result,
+        );
         return;
       }
       default:

@@ -12,7 +12,11 @@ async function clientFor(context: CommandContext, extra: { chunkSize?: number } 
   return new MeshClient({ ...options, ...extra });
 }
 
-async function withClient<T>(context: CommandContext, use: (client: MeshClient) => Promise<T>, extra: { chunkSize?: number } = {}): Promise<T> {
+async function withClient<T>(
+  context: CommandContext,
+  use: (client: MeshClient) => Promise<T>,
+  extra: { chunkSize?: number } = {},
+): Promise<T> {
   const client = await clientFor(context, extra);
   try {
     return await use(client);
@@ -64,7 +68,11 @@ export const inbox: Command = {
     const result = await withClient(context, async (client) => {
       if (context.values.all) {
         const ids: string[] = [];
-        for await (const id of client.iterateInbox({ ...(maxResults ? { maxResults } : {}), ...(workflowFilter ? { workflowFilter } : {}) })) ids.push(id);
+        for await (const id of client.iterateInbox({
+          ...(maxResults ? { maxResults } : {}),
+          ...(workflowFilter ? { workflowFilter } : {}),
+        }))
+          ids.push(id);
         return { messageIds: ids, more: false, approxInboxCount: ids.length };
       }
       const page = await client.listInbox({ ...(maxResults ? { maxResults } : {}), ...(workflowFilter ? { workflowFilter } : {}) });
@@ -87,14 +95,19 @@ export const download: Command = {
     await mkdir(folder, { recursive: true });
     const { saveDownload } = await import('../download-to-folder');
     const saved = await withClient(context, (client) =>
-      saveDownload(client, messageId, folder, (p) => context.progress(`chunk ${p.chunk} of ${p.totalChunks}: ${formatBytes(p.bytesWritten)}`)),
+      saveDownload(client, messageId, folder, (p) =>
+        context.progress(`chunk ${p.chunk} of ${p.totalChunks}: ${formatBytes(p.bytesWritten)}`),
+      ),
     );
-    context.print(`Saved ${saved.metadata.messageType === 'REPORT' ? 'non-delivery report' : 'message'} ${messageId} to ${saved.path} (${formatBytes(saved.bytes)}).`, {
-      messageId,
-      path: saved.path,
-      bytes: saved.bytes,
-      metadata: saved.metadata,
-    });
+    context.print(
+      `Saved ${saved.metadata.messageType === 'REPORT' ? 'non-delivery report' : 'message'} ${messageId} to ${saved.path} (${formatBytes(saved.bytes)}).`,
+      {
+        messageId,
+        path: saved.path,
+        bytes: saved.bytes,
+        metadata: saved.metadata,
+      },
+    );
   },
 };
 
@@ -145,7 +158,8 @@ export const send: Command = {
       (client) =>
         client.sendFile(resolve(file), meta, {
           compress: context.values.compress === true,
-          onProgress: (p) => context.progress(`chunk ${p.chunk} of ${p.totalChunks}: ${formatBytes(p.bytesSent)} of ${formatBytes(p.totalBytes)}`),
+          onProgress: (p) =>
+            context.progress(`chunk ${p.chunk} of ${p.totalChunks}: ${formatBytes(p.bytesSent)} of ${formatBytes(p.totalBytes)}`),
         }),
       chunkSize ? { chunkSize } : {},
     );
@@ -181,10 +195,16 @@ export const lookup: Command = {
   options: { ...CONNECTION_OPTIONS },
   run: async (context) => {
     const [ods, workflow, ...rest] = context.positionals;
-    if (!ods || !workflow || rest.length > 0) throw new AppError({ code: 'invalid-argument', message: 'Give an ODS code and a workflow id.' });
+    if (!ods || !workflow || rest.length > 0)
+      throw new AppError({ code: 'invalid-argument', message: 'Give an ODS code and a workflow id.' });
     const matches = await withClient(context, (client) => client.lookupEndpoint(ods, workflow));
     context.print(
-      matches.length === 0 ? `No mailbox is registered for ${ods} on ${workflow}.` : formatTable(['mailbox', 'name'], matches.map((m) => [m.mailboxId, m.mailboxName ?? ''])),
+      matches.length === 0
+        ? `No mailbox is registered for ${ods} on ${workflow}.`
+        : formatTable(
+            ['mailbox', 'name'],
+            matches.map((m) => [m.mailboxId, m.mailboxName ?? '']),
+          ),
       { results: matches },
     );
   },
@@ -199,7 +219,12 @@ export const workflows: Command = {
     const workflow = onePositional(context, 'workflow id');
     const matches = await withClient(context, (client) => client.searchWorkflow(workflow));
     context.print(
-      matches.length === 0 ? `No mailbox is registered for ${workflow}.` : formatTable(['mailbox', 'name'], matches.map((m) => [m.mailboxId, m.mailboxName ?? ''])),
+      matches.length === 0
+        ? `No mailbox is registered for ${workflow}.`
+        : formatTable(
+            ['mailbox', 'name'],
+            matches.map((m) => [m.mailboxId, m.mailboxName ?? '']),
+          ),
       { results: matches },
     );
   },

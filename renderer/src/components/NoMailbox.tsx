@@ -7,8 +7,8 @@ export function NoMailbox({ purpose }: { purpose: string }) {
     <div className="nhsuk-inset-text">
       <span className="nhsuk-u-visually-hidden">Information: </span>
       <p>You need a MESH mailbox set up on this computer {purpose}.</p>
-      <button className="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0" type="button" onClick={() => go('settings')}>
-        Go to settings
+      <button className="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0" type="button" onClick={() => go('welcome')}>
+        Set up a mailbox
       </button>
     </div>
   );

@@ -2,9 +2,10 @@ import { create } from 'zustand';
 import type { AppInfo, MailboxSummary } from '../../../main/contract';
 import { mesh, messageFor, unwrap } from '../mesh';
 
-export type Section = 'inbox' | 'outbox' | 'new-message' | 'transfers' | 'settings';
+/** The pages of the window. "welcome" is the first-run setup and is not in the folder list. */
+export type Section = 'welcome' | 'inbox' | 'outbox' | 'new-message' | 'transfers' | 'settings';
 
-export const SECTIONS: { id: Section; label: string }[] = [
+export const SECTIONS: { id: Exclude<Section, 'welcome'>; label: string }[] = [
   { id: 'inbox', label: 'Inbox' },
   { id: 'outbox', label: 'Sent' },
   { id: 'new-message', label: 'New message' },
@@ -19,8 +20,10 @@ interface AppState {
   mailboxes: MailboxSummary[];
   activeMailboxId?: string;
   section: Section;
-  /** Loads what the shell needs from main and keeps the mailbox list live. */
+  /** Loads what the shell needs from main; opens the first-run setup when there is no mailbox yet. */
   load(): Promise<void>;
+  /** Takes a new mailbox list from main, keeping the chosen mailbox if it is still there. */
+  setMailboxes(mailboxes: MailboxSummary[]): void;
   go(section: Section): void;
   selectMailbox(id: string): void;
 }
@@ -31,19 +34,24 @@ export const useAppStore = create<AppState>((set, get) => ({
   section: 'inbox',
   load: async () => {
     try {
-      const [info, mailboxes] = await Promise.all([
-        mesh().getAppInfo().then(unwrap),
-        mesh().listMailboxes().then(unwrap),
-      ]);
-      set({ status: 'ready', info, mailboxes, activeMailboxId: mailboxes[0]?.id, loadError: undefined });
+      const [info, mailboxes] = await Promise.all([mesh().getAppInfo().then(unwrap), mesh().listMailboxes().then(unwrap)]);
+      const firstLoad = get().status !== 'ready';
+      set({ status: 'ready', info, loadError: undefined });
+      get().setMailboxes(mailboxes);
+      if (firstLoad && mailboxes.length === 0) set({ section: 'welcome' });
     } catch (error) {
       set({ status: 'failed', loadError: messageFor(error) });
     }
-    mesh().on('mailboxes-changed', (mailboxes) => {
-      const active = get().activeMailboxId;
-      set({ mailboxes, activeMailboxId: mailboxes.some((m) => m.id === active) ? active : mailboxes[0]?.id });
-    });
+  },
+  setMailboxes: (mailboxes) => {
+    const active = get().activeMailboxId;
+    set({ mailboxes, activeMailboxId: mailboxes.some((m) => m.id === active) ? active : mailboxes[0]?.id });
   },
   go: (section) => set({ section }),
   selectMailbox: (id) => set({ activeMailboxId: id }),
 }));
+
+/** The mailbox the person is working in, if any. */
+export function useActiveMailbox(): MailboxSummary | undefined {
+  return useAppStore((s) => s.mailboxes.find((m) => m.id === s.activeMailboxId));
+}

@@ -1,12 +1,232 @@
-import { useAppStore } from '../state/app-store';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useActiveMailbox, useAppStore } from '../state/app-store';
+import { useInboxStore } from '../state/inbox-store';
+import { useSentStore } from '../state/sent-store';
+import { visibleInbox } from '../state/inbox-view';
 import { NoMailbox } from '../components/NoMailbox';
+import { VirtualTable } from '../components/VirtualTable';
+import { ConfirmPanel, OutcomeMessage } from '../components/bits';
+import { inboxColumns } from './inbox/columns';
+import { InboxFilters } from './inbox/InboxFilters';
+import { InboxDetail } from './inbox/InboxDetail';
+import { countOf, formatWhen } from '../lib/format';
+import { partyLabel } from '../state/inbox-view';
 
+// The list is re-filtered against the clock (for "today" and "expires in") once a minute.
+const CLOCK_TICK_MS = 60_000;
+
+function useMinuteClock(): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(new Date()), CLOCK_TICK_MS);
+    return () => window.clearInterval(timer);
+  }, []);
+  return now;
+}
+
+/** What to say beside "Check now": the outcome of the last press, or when the next automatic check is. */
+export function checkWords(
+  check: { error?: string; checkedAt?: string; nextAllowedAt?: string; newMessages?: number },
+  nextCheck: string | undefined,
+  now: Date,
+): string {
+  if (check.error) return check.error;
+  const after = nextCheck ? ` You can check again after ${formatWhen(nextCheck, now)}.` : '';
+  if (check.checkedAt) return `${check.newMessages ? `${countOf(check.newMessages, 'new message')}.` : 'No new messages.'}${after}`;
+  // An answer with no check time means MESH's limit of one check every 5 minutes held the press back.
+  if (check.nextAllowedAt) return `Checked a moment ago.${after}`;
+  return nextCheck ? `Next check ${formatWhen(nextCheck, now)}` : '';
+}
+
+/** The inbox: list in the middle, the chosen message on the right, like NHSmail. */
 export function InboxView() {
-  const hasMailbox = useAppStore((s) => s.mailboxes.length > 0);
+  const mailbox = useActiveMailbox();
+  const info = useAppStore((s) => s.info);
+  const go = useAppStore((s) => s.go);
+  const store = useInboxStore();
+  const { load, items, filters, sort, selectedId, ticked, confirming, busy, outcome, check, loading, loadError } = store;
+  const now = useMinuteClock();
+  const detailHeading = useRef<HTMLHeadingElement>(null);
+  const profileId = mailbox?.id;
+
+  useEffect(() => {
+    if (profileId) void load(profileId);
+  }, [profileId, load]);
+
+  const shown = useMemo(() => visibleInbox(items, filters, sort, now), [items, filters, sort, now]);
+  const columns = useMemo(() => inboxColumns(now), [now]);
+  const selected = items.find((item) => item.messageId === selectedId);
+  const expiringSoon = items.filter((item) => item.expiringSoon && !item.savedPath).length;
+  const tickedIds = [...ticked];
+
+  if (!mailbox) {
+    return (
+      <>
+        <h1>Inbox</h1>
+        <NoMailbox purpose="to see the files sent to you" />
+      </>
+    );
+  }
+
+  const openSent = (messageId: string) => {
+    useSentStore.getState().showMessage(messageId, mailbox.id);
+    go('outbox');
+  };
+  const nextCheck = check.nextAllowedAt ?? mailbox.status.nextCheckAt;
+
   return (
-    <>
-      <h1>Inbox</h1>
-      {hasMailbox ? <p>Messages waiting in this mailbox appear here.</p> : <NoMailbox purpose="to see the files sent to you" />}
-    </>
+    <div className="app-view app-view--split">
+      <div className="app-view__head">
+        <div className="app-title-row">
+          <h1 className="nhsuk-u-margin-bottom-1">Inbox</h1>
+          <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-muted">
+            {mailbox.displayName} ({mailbox.mailboxId})
+          </p>
+          <span className="app-title-row__spacer" />
+          <div className="app-check">
+            <button
+              type="button"
+              className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
+              disabled={check.busy}
+              onClick={() => void store.checkNow()}
+            >
+              {check.busy ? 'Checking…' : 'Check now'}
+            </button>
+            <p className="nhsuk-body-s nhsuk-u-margin-bottom-0" role="status" aria-live="polite">
+              {checkWords(check, nextCheck, now)}
+            </p>
+          </div>
+        </div>
+        {mailbox.certificate?.warning && (
+          <div className="app-callout-inline app-callout-inline--warning" role="note">
+            <strong>Certificate:</strong> {mailbox.certificate.warning}
+          </div>
+        )}
+        {expiringSoon > 0 && (
+          <div className="app-callout-inline app-callout-inline--warning" role="note">
+            <strong>{countOf(expiringSoon, 'message')} will be removed by MESH within a day</strong> unless downloaded. Sort by “Expires” to
+            find {expiringSoon === 1 ? 'it' : 'them'}.
+          </div>
+        )}
+        <InboxFilters items={items} filters={filters} onChange={store.setFilters} onClear={store.clearFilters} shown={shown.length} />
+        {outcome && <OutcomeMessage outcome={outcome} onDismiss={store.dismissOutcome} />}
+        {ticked.size > 0 && (
+          <div className="app-bulk" role="region" aria-label="Ticked messages">
+            <p className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+              <strong>{countOf(ticked.size, 'message')} ticked</strong>
+            </p>
+            <button
+              type="button"
+              className="nhsuk-button nhsuk-button--small nhsuk-u-margin-bottom-0"
+              disabled={busy}
+              onClick={() => void store.download(tickedIds)}
+            >
+              Download ticked
+            </button>
+            {info?.capabilities.chooseFolder && (
+              <button
+                type="button"
+                className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
+                disabled={busy}
+                onClick={() => void store.download(tickedIds, { chooseFolder: true })}
+              >
+                Save ticked as…
+              </button>
+            )}
+            <button
+              type="button"
+              className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
+              disabled={busy}
+              onClick={() => store.askToAcknowledge(tickedIds, 'ticked')}
+            >
+              Acknowledge ticked…
+            </button>
+            <button type="button" className="app-link-button nhsuk-body-s" onClick={() => store.setTicked([])}>
+              Untick all
+            </button>
+          </div>
+        )}
+        {confirming?.from === 'ticked' && (
+          <ConfirmPanel
+            id="acknowledge-many"
+            title={`Acknowledge ${countOf(confirming.ids.length, 'message')}?`}
+            confirmLabel={`Yes, acknowledge ${confirming.ids.length === 1 ? 'it' : 'them'}`}
+            busy={busy}
+            onConfirm={() => void store.acknowledge()}
+            onCancel={store.cancelAcknowledge}
+          >
+            <p>
+              Acknowledging tells MESH you have dealt with these messages. MESH then removes them from mailbox {mailbox.mailboxId}{' '}
+              <strong>for everyone who uses that mailbox</strong>, and nobody can download them again.
+            </p>
+            {(() => {
+              const unsaved = items.filter(
+                (item) => confirming.ids.includes(item.messageId) && !item.savedPath && item.type === 'DATA',
+              ).length;
+              return unsaved > 0 ? (
+                <p>
+                  <strong>{countOf(unsaved, 'of them has', 'of them have')} not been saved on this computer.</strong> Download them first if
+                  you need the files.
+                </p>
+              ) : null;
+            })()}
+          </ConfirmPanel>
+        )}
+      </div>
+      <div className="app-split">
+        <section className="app-split__list" aria-label="Message list">
+          {loadError && (
+            <div className="app-outcome app-outcome--error" role="alert">
+              <p className="app-outcome__title">The inbox could not be loaded</p>
+              <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">{loadError}</p>
+              <button type="button" className="app-link-button nhsuk-body-s" onClick={() => void load(mailbox.id)}>
+                Try again
+              </button>
+            </div>
+          )}
+          <p className="nhsuk-body-s app-muted app-keys-hint" id="inbox-keys-hint">
+            Use the arrow keys to move through messages, Space to tick one, and Enter to read it.
+          </p>
+          <VirtualTable
+            label={`Messages in ${mailbox.displayName}`}
+            idPrefix="inbox"
+            items={shown}
+            getId={(item) => item.messageId}
+            columns={columns}
+            activeId={selectedId}
+            onActivate={store.select}
+            onOpen={(id) => {
+              store.select(id);
+              // Let the detail pane render before moving focus into it.
+              window.requestAnimationFrame(() => detailHeading.current?.focus());
+            }}
+            sort={sort}
+            onSort={store.sortBy}
+            ticks={{
+              ticked,
+              onToggle: store.toggleTicked,
+              onToggleAll: () =>
+                store.setTicked(shown.every((item) => ticked.has(item.messageId)) ? [] : shown.map((item) => item.messageId)),
+              labelFor: (item) => `Tick the message from ${partyLabel(item.from)}${item.subject ? `: ${item.subject}` : ''}`,
+            }}
+            rowClassName={(item) => (item.savedPath || item.acknowledged ? undefined : 'app-table__row--new')}
+            empty={
+              loading
+                ? 'Loading messages…'
+                : items.length === 0
+                  ? 'No messages are waiting. New ones appear here when MESH delivers them.'
+                  : 'No messages match your search and filters.'
+            }
+          />
+        </section>
+        <section className="app-split__detail" aria-label="Selected message">
+          {selected ? (
+            <InboxDetail item={selected} mailbox={mailbox} info={info} onOpenSent={openSent} headingRef={detailHeading} />
+          ) : (
+            <p className="app-muted app-detail__empty">Choose a message to see everything about it.</p>
+          )}
+        </section>
+      </div>
+    </div>
   );
 }

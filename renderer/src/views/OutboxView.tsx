@@ -1,12 +1,296 @@
-import { useAppStore } from '../state/app-store';
+import { useEffect, useMemo, useRef, useState, type Ref } from 'react';
+import type { SentItem, TransferView } from '../../../main/contract';
+import { useActiveMailbox, useAppStore } from '../state/app-store';
+import { useSentStore } from '../state/sent-store';
+import { useTransfersStore } from '../state/transfers-store';
+import { useComposeStore } from '../state/compose-store';
+import { SENT_STATUS_FILTERS, sentStatusWords, transfersById, visibleSent, type SentStatusFilter } from '../state/sent-view';
+import { partyLabel } from '../state/inbox-view';
 import { NoMailbox } from '../components/NoMailbox';
+import { VirtualTable, type Column } from '../components/VirtualTable';
+import { OutcomeMessage, SummaryList, Tag } from '../components/bits';
+import { SelectField, TextField } from '../components/fields';
+import { countOf, formatBytes, formatDateTime, formatWhen } from '../lib/format';
 
-export function OutboxView() {
-  const hasMailbox = useAppStore((s) => s.mailboxes.length > 0);
+function sentColumns(transfers: ReadonlyMap<string, TransferView>, now: Date): Column<SentItem>[] {
+  const transferOf = (item: SentItem) => (item.transferId ? transfers.get(item.transferId) : undefined);
+  return [
+    { id: 'to', header: 'To', width: '14rem', sortKey: 'to', render: (item) => partyLabel(item.to) },
+    {
+      id: 'subject',
+      header: 'Subject',
+      width: '13rem',
+      sortKey: 'subject',
+      render: (item) => item.subject || <span className="app-muted">No subject</span>,
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      width: '11rem',
+      sortKey: 'status',
+      render: (item) => {
+        const words = sentStatusWords(item, transferOf(item));
+        return <Tag colour={words.colour}>{words.label}</Tag>;
+      },
+    },
+    { id: 'sent', header: 'Sent', width: '9.5rem', sortKey: 'sentAt', render: (item) => formatWhen(item.sentAt, now) },
+    { id: 'workflow', header: 'Workflow', width: '11rem', sortKey: 'workflow', render: (item) => item.workflowId },
+    { id: 'file', header: 'File name', width: '12rem', sortKey: 'fileName', render: (item) => item.fileName },
+    { id: 'size', header: 'Size', width: '6rem', sortKey: 'size', align: 'end', render: (item) => formatBytes(item.size) },
+  ];
+}
+
+function SentDetail({ item, transfer, headingRef }: { item: SentItem; transfer?: TransferView; headingRef: Ref<HTMLHeadingElement> }) {
+  const refresh = useSentStore((s) => s.refresh);
+  const refreshing = useSentStore((s) => s.refreshing);
+  const go = useAppStore((s) => s.go);
+  const startCompose = useComposeStore((s) => s.start);
+  const [copied, setCopied] = useState<string>();
+  const words = sentStatusWords(item, transfer);
+  useEffect(() => setCopied(undefined), [item.id]);
+
+  const copyId = async () => {
+    if (!item.messageId) return;
+    try {
+      await navigator.clipboard.writeText(item.messageId);
+      setCopied('Message ID copied.');
+    } catch {
+      setCopied('The message ID could not be copied. Select it and copy it yourself.');
+    }
+  };
+
   return (
     <>
-      <h1>Sent</h1>
-      {hasMailbox ? <p>Every message sent from this computer is listed here with its delivery status.</p> : <NoMailbox purpose="to send files" />}
+      <h2 className="nhsuk-heading-m app-detail__title" id="sent-detail-heading" tabIndex={-1} ref={headingRef}>
+        {item.subject || item.fileName}
+      </h2>
+      <p>
+        <Tag colour={words.colour}>{words.label}</Tag>
+      </p>
+      <p className={words.colour === 'red' ? 'app-text-problem' : undefined}>{words.explanation}</p>
+      {item.status === 'undeliverable' && item.statusCode && <p className="nhsuk-body-s">MESH code: {item.statusCode}</p>}
+      <div className="app-button-row">
+        <button
+          type="button"
+          className="nhsuk-button nhsuk-button--small"
+          onClick={() => {
+            startCompose(useAppStore.getState().activeMailboxId ?? '', {
+              recipients: [item.to.mailboxId],
+              workflowId: item.workflowId,
+              subject: item.subject,
+            });
+            go('new-message');
+          }}
+        >
+          Send again
+        </button>
+        <button
+          type="button"
+          className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+          disabled={refreshing || !item.messageId}
+          onClick={() => void refresh(item.messageId)}
+        >
+          {refreshing ? 'Asking MESH…' : 'Refresh status'}
+        </button>
+        {item.messageId && (
+          <button type="button" className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" onClick={() => void copyId()}>
+            Copy message ID
+          </button>
+        )}
+      </div>
+      <p className="nhsuk-body-s" role="status" aria-live="polite">
+        {copied}
+      </p>
+      <SummaryList
+        className="nhsuk-summary-list--no-border app-detail__list"
+        label="About this sent message"
+        rows={[
+          { key: 'to', label: 'To', value: partyLabel(item.to) },
+          { key: 'workflow', label: 'Workflow', value: item.workflowId },
+          { key: 'subject', label: 'Subject', value: item.subject || 'None' },
+          { key: 'file', label: 'File', value: `${item.fileName} (${formatBytes(item.size)})` },
+          { key: 'sent', label: 'Sent', value: formatDateTime(item.sentAt) },
+          {
+            key: 'id',
+            label: 'Message ID',
+            value: item.messageId ? (
+              <span className="app-code">{item.messageId}</span>
+            ) : (
+              'Not given yet (MESH gives it once the first part arrives)'
+            ),
+          },
+          ...(item.localId ? [{ key: 'local', label: 'Your reference', value: item.localId }] : []),
+          ...(item.checksum ? [{ key: 'checksum', label: 'Checksum', value: <span className="app-code">{item.checksum}</span> }] : []),
+          { key: 'checked', label: 'Status last checked', value: formatDateTime(item.statusCheckedAt) },
+        ]}
+      />
     </>
+  );
+}
+
+/** Sent: every message sent from this computer, with its live delivery status. */
+export function OutboxView() {
+  const mailbox = useActiveMailbox();
+  const go = useAppStore((s) => s.go);
+  const store = useSentStore();
+  const { load, items, filters, sort, selectedId, justSent, notFoundMessageId, outcome, loading, loadError, refreshing } = store;
+  const transfers = useTransfersStore((s) => s.transfers);
+  const detailHeading = useRef<HTMLHeadingElement>(null);
+  const now = useMemo(() => new Date(), []);
+  const profileId = mailbox?.id;
+
+  useEffect(() => {
+    if (profileId) void load(profileId);
+  }, [profileId, load]);
+
+  const byId = useMemo(() => transfersById(transfers), [transfers]);
+  const columns = useMemo(() => sentColumns(byId, now), [byId, now]);
+  const shown = useMemo(() => visibleSent(items, filters, sort), [items, filters, sort]);
+  const workflows = useMemo(() => [...new Set(items.map((item) => item.workflowId))].sort(), [items]);
+  const selected = items.find((item) => item.id === selectedId);
+
+  if (!mailbox) {
+    return (
+      <>
+        <h1>Sent</h1>
+        <NoMailbox purpose="to send files" />
+      </>
+    );
+  }
+
+  return (
+    <div className="app-view app-view--split">
+      <div className="app-view__head">
+        <div className="app-title-row">
+          <h1 className="nhsuk-u-margin-bottom-1">Sent</h1>
+          <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-muted">
+            {mailbox.displayName} ({mailbox.mailboxId})
+          </p>
+          <span className="app-title-row__spacer" />
+          <button
+            type="button"
+            className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
+            disabled={refreshing}
+            onClick={() => void store.refresh()}
+          >
+            {refreshing ? 'Asking MESH…' : 'Refresh status'}
+          </button>
+        </div>
+        {justSent && justSent.length > 0 && (
+          <div className="nhsuk-panel app-panel" role="status">
+            <h2 className="nhsuk-panel__heading nhsuk-heading-m">
+              {justSent.length === 1 ? 'Your message is being sent' : `${justSent.length} messages are being sent`}
+            </h2>
+            <div className="nhsuk-panel__body">
+              <p>
+                {justSent.length === 1
+                  ? `To ${partyLabel(justSent[0]!.to)}.`
+                  : `One to each of: ${justSent.map((item) => item.to.mailboxId).join(', ')}.`}{' '}
+                Their status below changes as MESH delivers them.
+              </p>
+              <div className="app-button-row">
+                <button
+                  type="button"
+                  className="nhsuk-button nhsuk-button--reverse nhsuk-button--small nhsuk-u-margin-bottom-0"
+                  onClick={() => go('transfers')}
+                >
+                  Follow progress in Transfers
+                </button>
+                <button type="button" className="app-link-button app-link-button--reverse" onClick={store.dismiss}>
+                  Dismiss
+                </button>
+              </div>
+            </div>
+          </div>
+        )}
+        {notFoundMessageId && (
+          <div className="app-outcome app-outcome--error" role="alert">
+            <p className="app-outcome__title">That message is not in Sent</p>
+            <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">
+              Message <span className="app-code">{notFoundMessageId}</span> was not sent from this computer, or was sent before MESH Desktop
+              was installed.
+            </p>
+            <button type="button" className="app-link-button nhsuk-body-s" onClick={store.dismiss}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        {outcome && <OutcomeMessage outcome={outcome} onDismiss={store.dismiss} />}
+        <div className="app-filters" role="search" aria-label="Search and filter sent messages">
+          <TextField
+            id="sent-search"
+            label="Search"
+            hint="Recipient, subject, file name or ID"
+            type="search"
+            value={filters.search}
+            onChange={(search) => store.setFilters({ search })}
+            className="app-filters__search"
+          />
+          <SelectField
+            id="sent-filter-status"
+            label="Status"
+            value={filters.status}
+            onChange={(status) => store.setFilters({ status: status as SentStatusFilter })}
+            options={SENT_STATUS_FILTERS.map(({ value, label }) => ({ value, label }))}
+          />
+          <SelectField
+            id="sent-filter-workflow"
+            label="Workflow"
+            value={filters.workflow}
+            onChange={(workflow) => store.setFilters({ workflow })}
+            options={[{ value: '', label: 'Any workflow' }, ...workflows.map((w) => ({ value: w, label: w }))]}
+          />
+          <p className="nhsuk-body-s app-filters__count" aria-live="polite">
+            {shown.length === items.length ? countOf(items.length, 'message') : `Showing ${shown.length} of ${items.length}`}
+          </p>
+        </div>
+      </div>
+      <div className="app-split">
+        <section className="app-split__list" aria-label="Sent message list">
+          {loadError && (
+            <div className="app-outcome app-outcome--error" role="alert">
+              <p className="app-outcome__title">Sent messages could not be loaded</p>
+              <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">{loadError}</p>
+              <button type="button" className="app-link-button nhsuk-body-s" onClick={() => void load(mailbox.id)}>
+                Try again
+              </button>
+            </div>
+          )}
+          <VirtualTable
+            label={`Messages sent from ${mailbox.displayName}`}
+            idPrefix="sent"
+            items={shown}
+            getId={(item) => item.id}
+            columns={columns}
+            activeId={selectedId}
+            onActivate={store.select}
+            onOpen={(id) => {
+              store.select(id);
+              window.requestAnimationFrame(() => detailHeading.current?.focus());
+            }}
+            sort={sort}
+            onSort={store.sortBy}
+            empty={
+              loading
+                ? 'Loading sent messages…'
+                : items.length === 0
+                  ? 'Nothing has been sent from this mailbox on this computer yet.'
+                  : 'No sent messages match your search and filters.'
+            }
+          />
+        </section>
+        <section className="app-split__detail" aria-label="Selected sent message">
+          {selected ? (
+            <SentDetail
+              item={selected}
+              transfer={selected.transferId ? byId.get(selected.transferId) : undefined}
+              headingRef={detailHeading}
+            />
+          ) : (
+            <p className="app-muted app-detail__empty">Choose a message to see its delivery status.</p>
+          )}
+        </section>
+      </div>
+    </div>
   );
 }

@@ -78,7 +78,10 @@ describe('the main window', () => {
 
 describe('navigation and new windows', () => {
   function harden() {
-    const contents = new EventEmitter() as EventEmitter & { setWindowOpenHandler: (h: (d: { url: string }) => unknown) => void; open?: (d: { url: string }) => unknown };
+    const contents = new EventEmitter() as EventEmitter & {
+      setWindowOpenHandler: (h: (d: { url: string }) => unknown) => void;
+      open?: (d: { url: string }) => unknown;
+    };
     contents.setWindowOpenHandler = (h) => {
       contents.open = h;
     };
@@ -100,7 +103,13 @@ describe('navigation and new windows', () => {
     const contents = harden();
     expect(contents.open!({ url: 'https://digital.nhs.uk/' })).toEqual({ action: 'deny' });
     expect(electron.opened).toEqual(['https://digital.nhs.uk/']);
-    for (const url of ['http://example.org/', 'file:///etc/passwd', 'javascript:alert(1)', 'https://user:pw@example.org/', 'smb://server/share']) {
+    for (const url of [
+      'http://example.org/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'https://user:pw@example.org/',
+      'smb://server/share',
+    ]) {
       expect(contents.open!({ url })).toEqual({ action: 'deny' });
     }
     expect(electron.opened).toHaveLength(1);

@@ -49,7 +49,22 @@ describe('mesh-desktop on the command line', () => {
     const content = Buffer.concat([randomBytes(300_000), Buffer.alloc(700_000, 'a')]);
     writeFileSync(file, content);
     const sent = await cli(
-      ['send', '--to', 'X26ABC2', '--workflow', 'TEST_WORKFLOW', '--subject', 'Results', '--local-id', 'batch-7', '--compress', '--chunk-size', '256KiB', file, '--json'],
+      [
+        'send',
+        '--to',
+        'X26ABC2',
+        '--workflow',
+        'TEST_WORKFLOW',
+        '--subject',
+        'Results',
+        '--local-id',
+        'batch-7',
+        '--compress',
+        '--chunk-size',
+        '256KiB',
+        file,
+        '--json',
+      ],
       mesh.cliEnv('X26ABC1'),
     );
     expect(sent.code, sent.err).toBe(EXIT.ok);
@@ -137,11 +152,35 @@ describe('mesh-desktop mailbox and cert', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cli-mailbox-'));
     writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ version: 1, mailboxes: [], extraCaFiles: [mesh.files.caCert] }));
     const added = await cli(
-      ['mailbox', 'add', '--env', 'CUSTOM', '--url', mesh.sandbox.url, '--mailbox', 'X26ABC1', '--name', 'Riverside Surgery', '--cert', mesh.files.clientCert, '--key', mesh.files.clientKey, '--folder', join(dataDir, 'in'), '--data-dir', dataDir, '--json'],
+      [
+        'mailbox',
+        'add',
+        '--env',
+        'CUSTOM',
+        '--url',
+        mesh.sandbox.url,
+        '--mailbox',
+        'X26ABC1',
+        '--name',
+        'Riverside Surgery',
+        '--cert',
+        mesh.files.clientCert,
+        '--key',
+        mesh.files.clientKey,
+        '--folder',
+        join(dataDir, 'in'),
+        '--data-dir',
+        dataDir,
+        '--json',
+      ],
       keychainScoped(),
     );
     expect(added.code, added.err + added.out).toBe(EXIT.ok);
-    expect(added.json()).toMatchObject({ mailboxId: 'X26ABC1', displayName: 'Riverside Surgery', certificate: { subject: 'SERVER001.X26.api.mesh-client.nhs.uk' } });
+    expect(added.json()).toMatchObject({
+      mailboxId: 'X26ABC1',
+      displayName: 'Riverside Surgery',
+      certificate: { subject: 'SERVER001.X26.api.mesh-client.nhs.uk' },
+    });
     expect(readFileSync(join(dataDir, 'settings.json'), 'utf8')).not.toContain(mesh.cliEnv('X26ABC1').MESH_PASSWORD!);
 
     const listed = await cli(['mailbox', 'list', '--data-dir', dataDir], keychainScoped());
@@ -157,7 +196,10 @@ describe('mesh-desktop mailbox and cert', () => {
   });
 
   it('inspects a certificate in plain words and checks its key and chain', async () => {
-    const result = await cli(['cert', 'inspect', '--cert', mesh.files.clientCert, '--key', mesh.files.clientKey, '--ca', mesh.files.caCert], {});
+    const result = await cli(
+      ['cert', 'inspect', '--cert', mesh.files.clientCert, '--key', mesh.files.clientKey, '--ca', mesh.files.caCert],
+      {},
+    );
     expect(result.code).toBe(EXIT.ok);
     expect(result.out).toMatch(/SERVER001\.X26\.api\.mesh-client\.nhs\.uk/);
     expect(result.out).toMatch(/Key matches\s+yes/);
@@ -168,7 +210,10 @@ describe('mesh-desktop mailbox and cert', () => {
 
   it('makes a key and a certificate request with the subject NHS expects', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-csr-'));
-    const result = await cli(['cert', 'csr', '--cn', 'SERVER001.X26.api.mesh-client.nhs.uk', '--out', out, '--data-dir', out, '--json'], {});
+    const result = await cli(
+      ['cert', 'csr', '--cn', 'SERVER001.X26.api.mesh-client.nhs.uk', '--out', out, '--data-dir', out, '--json'],
+      {},
+    );
     expect(result.code, result.err).toBe(EXIT.ok);
     const { csrPath, instructions } = result.json() as { csrPath: string; instructions: string };
     expect(readFileSync(csrPath, 'utf8')).toMatch(/BEGIN CERTIFICATE REQUEST/);

@@ -21,7 +21,16 @@ function setup(overrides: Partial<RequestHandlers> = {}) {
     listMailboxes: () => [],
     describeMailbox: (id) => {
       seen.push([id]);
-      return { id, mailboxId: 'X26ABC1', displayName: 'GP', environment: 'INT', managed: false, training: false, unread: 0, status: { connection: 'unknown' } };
+      return {
+        id,
+        mailboxId: 'X26ABC1',
+        displayName: 'GP',
+        environment: 'INT',
+        managed: false,
+        training: false,
+        unread: 0,
+        status: { connection: 'unknown' },
+      };
     },
     ...overrides,
   } as RequestHandlers;

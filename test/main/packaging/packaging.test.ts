@@ -11,6 +11,8 @@ import yaml from 'js-yaml';
 
 const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname, '..', '..', '..');
+// electron-builder's own (large) configuration shape; the schema test below is what checks it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
 const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
   validateConfiguration(config: unknown, debugLogger: { add(key: string, value: unknown): void }): Promise<void>;
@@ -28,7 +30,9 @@ describe('electron-builder.yml', () => {
   });
 
   it('is really validated: a misspelled option is refused', async () => {
-    await expect(validateConfiguration({ ...config, nsis: { ...config.nsis, oneClik: false } }, debugLogger)).rejects.toThrow(/Invalid configuration object[\s\S]*configuration\.nsis/);
+    await expect(validateConfiguration({ ...config, nsis: { ...config.nsis, oneClik: false } }, debugLogger)).rejects.toThrow(
+      /Invalid configuration object[\s\S]*configuration\.nsis/,
+    );
   });
 
   it('builds an assisted NSIS installer with a per-machine choice, and a per-machine MSI with a fixed upgrade code', () => {
@@ -44,7 +48,13 @@ describe('electron-builder.yml', () => {
   });
 
   it('packs into asar, leaves native modules unpacked, rebuilds nothing, publishes no update feed', () => {
-    expect(config).toMatchObject({ asar: true, npmRebuild: false, publish: null, appId: 'uk.nhs.meshdesktop', productName: 'MESH Desktop' });
+    expect(config).toMatchObject({
+      asar: true,
+      npmRebuild: false,
+      publish: null,
+      appId: 'uk.nhs.meshdesktop',
+      productName: 'MESH Desktop',
+    });
     expect(config.asarUnpack).toContain('**/*.node');
     expect(config.version).toBeUndefined(); // taken from package.json
   });
@@ -75,7 +85,11 @@ describe('the afterPack fuses', () => {
   ])('flip the packaged %s binary', async (platform, expected) => {
     const calls: [string, Record<string, unknown>][] = [];
     await afterPack(
-      { appOutDir: 'C:/out', electronPlatformName: platform, packager: { appInfo: { productFilename: 'MESH Desktop' }, executableName: 'mesh-desktop' } },
+      {
+        appOutDir: 'C:/out',
+        electronPlatformName: platform,
+        packager: { appInfo: { productFilename: 'MESH Desktop' }, executableName: 'mesh-desktop' },
+      },
       async (path, fuses) => {
         calls.push([path, fuses]);
         return 1;

@@ -122,7 +122,9 @@ describe('the preview server', () => {
 
   it('rejects a request with a bad argument in main with a clear error', async () => {
     const ws = await openSocket({ query: `?token=${preview.token}` });
-    const reply = (await call(ws, 'describeMailbox', [{ not: 'an id' }])) as { reply: { ok: boolean; error: { code: string; message: string } } };
+    const reply = (await call(ws, 'describeMailbox', [{ not: 'an id' }])) as {
+      reply: { ok: boolean; error: { code: string; message: string } };
+    };
     expect(reply.reply.ok).toBe(false);
     expect(reply.reply.error.code).toBe('invalid-argument');
     expect(reply.reply.error.message).toMatch(/argument 1 of "describeMailbox"/);

@@ -14,7 +14,7 @@ import type { Reply, TransferView } from '../../../main/contract/types';
 import { startMeshFixture, TEST_MAILBOXES, type MeshFixture } from '../../support/mesh-fixture';
 
 const SHARED_KEY = `shared-${randomUUID()}`;
-const PASSWORDS = { X26ABC1: `pw1-${randomUUID()}`, X26ABC2: `pw2-${randomUUID()}` };
+const PASSWORDS = { X26ABC1: `pw1-${randomUUID()}`, X26ABC2: `pw2-${randomUUID()}`, X27ABC3: `pw3-${randomUUID()}` };
 
 let mesh: MeshFixture;
 let services: AppServices;
@@ -96,22 +96,27 @@ describe('the app services over the contract', () => {
     expect(result.steps.every((s) => s.outcome === 'passed')).toBe(true);
   });
 
-  it('says which step failed when the password is wrong', async () => {
+  it('says which step failed when the password is wrong, and works once it is corrected', async () => {
     const added = await call<{ id: string }>('addMailbox', {
       environment: 'CUSTOM',
       customUrl: mesh.sandbox.url,
-      mailboxId: 'X26ABC2',
-      displayName: 'County Hospital Pathology',
+      mailboxId: 'X27ABC3',
+      displayName: 'Hilltop Care Home',
       password: 'not-the-password',
       certificate: { kind: 'pem', certificatePath: mesh.files.clientCert, keyPath: mesh.files.clientKey },
-      downloadFolder: join(dataFolder, 'received-2'),
+      downloadFolder: join(dataFolder, 'received-3'),
     });
-    recipient = added.id;
-    const result = await call<{ ok: boolean; steps: { step: string; outcome: string }[] }>('testConnection', recipient);
+    const result = await call<{ ok: boolean; steps: { step: string; outcome: string }[] }>('testConnection', added.id);
     expect(result.ok).toBe(false);
     expect(result.steps.find((s) => s.outcome === 'failed')?.step).toBe('password');
-    await call('updateMailbox', recipient, { password: PASSWORDS.X26ABC2 });
-    expect((await call<{ ok: boolean }>('testConnection', recipient)).ok).toBe(true);
+    expect(result.steps.filter((s) => s.outcome === 'passed').map((s) => s.step)).toEqual([
+      'address',
+      'tls',
+      'server-certificate',
+      'client-certificate',
+    ]);
+    await call('updateMailbox', added.id, { password: PASSWORDS.X27ABC3 });
+    expect((await call<{ ok: boolean }>('testConnection', added.id)).ok).toBe(true);
   });
 
   it('sends a file, and the recipient downloads, verifies, saves and acknowledges it', async () => {
@@ -132,8 +137,31 @@ describe('the app services over the contract', () => {
     const history = await call<{ status: string; messageId?: string; to: { mailboxId: string } }[]>('listSent', sender);
     expect(history[0]).toMatchObject({ status: 'accepted', to: { mailboxId: 'X26ABC2' } });
 
-    const checked = await call<{ newMessages: number }>('checkNow', recipient);
-    expect(checked.newMessages).toBe(1);
+    // The recipient's mailbox is set up now: its first check finds the message waiting.
+    const firstCheck = new Promise<void>((resolve) => {
+      const off = services.events.subscribe((name, payload) => {
+        if (name === 'inbox-changed' && (payload as { profileId: string }).profileId === recipient) {
+          off();
+          resolve();
+        }
+      });
+    });
+    recipient = (
+      await call<{ id: string }>('addMailbox', {
+        environment: 'CUSTOM',
+        customUrl: mesh.sandbox.url,
+        mailboxId: 'X26ABC2',
+        displayName: 'County Hospital Pathology',
+        password: PASSWORDS.X26ABC2,
+        certificate: { kind: 'pem', certificatePath: mesh.files.clientCert, keyPath: mesh.files.clientKey },
+        downloadFolder: join(dataFolder, 'received-2'),
+      })
+    ).id;
+    await firstCheck;
+    // MESH allows a check at most every five minutes: "check now" says when the next one may be.
+    const checked = await call<{ checkedAt?: string; nextAllowedAt: string }>('checkNow', recipient);
+    expect(checked.checkedAt).toBeUndefined();
+    expect(new Date(checked.nextAllowedAt).getTime()).toBeGreaterThan(Date.now() + 4 * 60_000);
     const inbox = await call<{ messageId: string; subject?: string; from: { mailboxId: string } }[]>('listInbox', recipient);
     expect(inbox).toHaveLength(1);
     expect(inbox[0]).toMatchObject({ subject: 'Referral', from: { mailboxId: 'X26ABC1' } });
@@ -150,7 +178,9 @@ describe('the app services over the contract', () => {
   });
 
   it('rejects bad arguments in main with a sentence, before any service runs', async () => {
-    const reply = (await services.dispatch('sendMessage', [{ profileId: sender, recipients: [], workflowId: 'W', fileRef: 'x' }])) as Reply<unknown>;
+    const reply = (await services.dispatch('sendMessage', [
+      { profileId: sender, recipients: [], workflowId: 'W', fileRef: 'x' },
+    ])) as Reply<unknown>;
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
     if (!reply.ok) expect(reply.error.message).toMatch(/Add at least one recipient/);
   });
@@ -173,7 +203,11 @@ describe('the app services over the contract', () => {
     for (const file of files) {
       const bytes = readFileSync(file);
       for (const secret of secrets) {
-        for (const encoded of [Buffer.from(secret, 'utf8'), Buffer.from(secret, 'utf16le'), Buffer.from(Buffer.from(secret).toString('base64'))]) {
+        for (const encoded of [
+          Buffer.from(secret, 'utf8'),
+          Buffer.from(secret, 'utf16le'),
+          Buffer.from(Buffer.from(secret).toString('base64')),
+        ]) {
           expect(bytes.includes(encoded), `${secret.slice(0, 4)}… found in ${file}`).toBe(false);
         }
       }

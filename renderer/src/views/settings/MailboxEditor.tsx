@@ -1,0 +1,245 @@
+import { useState } from 'react';
+import type { MailboxPatch, MailboxSettings, SettingsSnapshot } from '../../../../main/contract';
+import { ErrorSummary, errorFor } from '../../components/ErrorSummary';
+import { Checkbox, Radios, TextField } from '../../components/fields';
+import { CertificateInputs } from '../../components/CertificateInputs';
+import {
+  EMPTY_CERTIFICATE,
+  cleanPath,
+  mailboxFieldIds,
+  toCertificateInput,
+  validateCertificate,
+  type CertificateFields,
+} from '../../state/mailbox-form';
+import type { FieldError } from '../../state/compose-form';
+import { useSettingsStore } from '../../state/settings-store';
+import { useAppStore } from '../../state/app-store';
+import { mesh, unwrap, messageFor } from '../../mesh';
+
+export interface EditorForm {
+  displayName: string;
+  downloadFolder: string;
+  pollIntervalMinutes: string;
+  acknowledge: 'after-save' | 'manual';
+  password: string;
+  replaceCertificate: boolean;
+  certificate: CertificateFields;
+}
+
+/** Checks the editor's fields; exported for tests. */
+export function validateMailboxEdit(form: EditorForm, prefix: string, minimumPoll: number): FieldError[] {
+  const ids = mailboxFieldIds(prefix);
+  const errors: FieldError[] = [];
+  if (!form.displayName.trim()) errors.push({ field: ids.displayName, message: 'Enter a name for this mailbox' });
+  else if (form.displayName.trim().length > 100)
+    errors.push({ field: ids.displayName, message: 'The name must be 100 characters or fewer' });
+  if (!cleanPath(form.downloadFolder))
+    errors.push({ field: `${prefix}-download-folder`, message: 'Enter the folder to save downloads in' });
+  const minutes = Number(form.pollIntervalMinutes);
+  const floor = Math.max(5, minimumPoll);
+  if (!Number.isInteger(minutes))
+    errors.push({ field: `${prefix}-poll`, message: 'Enter the number of minutes between checks, as a whole number' });
+  else if (minutes < floor)
+    errors.push({ field: `${prefix}-poll`, message: `Check at most every ${floor} minutes: MESH asks clients not to check more often` });
+  else if (minutes > 1440) errors.push({ field: `${prefix}-poll`, message: 'Check at least once a day (1440 minutes)' });
+  if (form.replaceCertificate) errors.push(...validateCertificate(form.certificate, ids));
+  return errors;
+}
+
+/** The changes to send: only what differs from the saved settings. */
+export function mailboxPatch(form: EditorForm, saved: MailboxSettings): MailboxPatch {
+  const patch: MailboxPatch = {};
+  if (form.displayName.trim() !== saved.displayName) patch.displayName = form.displayName.trim();
+  if (cleanPath(form.downloadFolder) !== saved.downloadFolder) patch.downloadFolder = cleanPath(form.downloadFolder);
+  if (Number(form.pollIntervalMinutes) !== saved.pollIntervalMinutes) patch.pollIntervalMinutes = Number(form.pollIntervalMinutes);
+  if (form.acknowledge !== saved.acknowledge) patch.acknowledge = form.acknowledge;
+  if (form.password) patch.password = form.password;
+  if (form.replaceCertificate) {
+    const certificate = toCertificateInput(form.certificate);
+    if (certificate) patch.certificate = certificate;
+  }
+  return patch;
+}
+
+interface MailboxEditorProps {
+  mailbox: MailboxSettings;
+  snapshot: SettingsSnapshot;
+  /** Open straight at "replace the certificate". */
+  startWithCertificate?: boolean;
+  onDone(message?: string): void;
+}
+
+/** Change a mailbox's name, folder, check interval, acknowledgement, password or certificate. */
+export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone }: MailboxEditorProps) {
+  const updateMailbox = useSettingsStore((s) => s.updateMailbox);
+  const canChooseFolder = useAppStore((s) => s.info?.capabilities.chooseFolder ?? false);
+  const prefix = `edit-${mailbox.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const ids = mailboxFieldIds(prefix);
+  const [form, setForm] = useState<EditorForm>({
+    displayName: mailbox.displayName,
+    downloadFolder: mailbox.downloadFolder,
+    pollIntervalMinutes: String(mailbox.pollIntervalMinutes),
+    acknowledge: mailbox.acknowledge,
+    password: '',
+    replaceCertificate: Boolean(startWithCertificate),
+    certificate: EMPTY_CERTIFICATE,
+  });
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [attempts, setAttempts] = useState(0);
+  const [saving, setSaving] = useState(false);
+  const [failure, setFailure] = useState<string>();
+  const locked = mailbox.managed;
+
+  const update = (patch: Partial<EditorForm>) => {
+    const next = { ...form, ...patch };
+    setForm(next);
+    if (errors.length) setErrors(validateMailboxEdit(next, prefix, snapshot.minimumPollIntervalMinutes));
+  };
+
+  const chooseFolder = async () => {
+    try {
+      const folder = await mesh()
+        .chooseFolder({ title: `Where to save files for ${mailbox.displayName}` })
+        .then(unwrap);
+      if (folder) update({ downloadFolder: folder });
+    } catch (error) {
+      setFailure(messageFor(error));
+    }
+  };
+
+  const save = async () => {
+    const found = validateMailboxEdit(form, prefix, snapshot.minimumPollIntervalMinutes);
+    setErrors(found);
+    setFailure(undefined);
+    if (found.length) {
+      setAttempts((n) => n + 1);
+      return;
+    }
+    const patch = mailboxPatch(form, mailbox);
+    if (Object.keys(patch).length === 0) {
+      onDone('Nothing was changed.');
+      return;
+    }
+    setSaving(true);
+    const result = await updateMailbox(mailbox.id, patch);
+    setSaving(false);
+    if (result.ok) onDone(`${result.value.displayName} saved.`);
+    else setFailure(result.message);
+  };
+
+  return (
+    <form
+      noValidate
+      className="app-editor"
+      aria-label={`Change ${mailbox.displayName}`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+    >
+      <ErrorSummary errors={errors} focusKey={attempts} />
+      {failure && (
+        <div className="nhsuk-error-summary" role="alert">
+          <h2 className="nhsuk-error-summary__heading">The changes were not saved</h2>
+          <div className="nhsuk-error-summary__body">
+            <p>{failure}</p>
+          </div>
+        </div>
+      )}
+      <TextField
+        id={ids.displayName}
+        label="Name for this mailbox"
+        width={30}
+        managed={locked}
+        value={form.displayName}
+        error={errorFor(errors, ids.displayName)}
+        onChange={(displayName) => update({ displayName })}
+      />
+      <div className="app-inline-form">
+        <TextField
+          id={`${prefix}-download-folder`}
+          label="Save downloaded files in"
+          width="full"
+          code
+          managed={locked}
+          value={form.downloadFolder}
+          error={errorFor(errors, `${prefix}-download-folder`)}
+          onChange={(downloadFolder) => update({ downloadFolder })}
+        />
+        {canChooseFolder && !locked && (
+          <button type="button" className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" onClick={() => void chooseFolder()}>
+            Choose folder…
+          </button>
+        )}
+      </div>
+      <TextField
+        id={`${prefix}-poll`}
+        label="Check for new messages every (minutes)"
+        hint={`MESH asks for a check at least once a day and at most every ${Math.max(5, snapshot.minimumPollIntervalMinutes)} minutes.`}
+        type="number"
+        inputMode="numeric"
+        width={4}
+        min={Math.max(5, snapshot.minimumPollIntervalMinutes)}
+        max={1440}
+        managed={locked || snapshot.managed.pollInterval}
+        value={form.pollIntervalMinutes}
+        error={errorFor(errors, `${prefix}-poll`)}
+        onChange={(pollIntervalMinutes) => update({ pollIntervalMinutes })}
+      />
+      <Radios<'after-save' | 'manual'>
+        id={`${prefix}-acknowledge`}
+        label="After a file is saved"
+        hint="Acknowledging removes the message from the mailbox for everyone who uses it."
+        managed={locked}
+        value={form.acknowledge}
+        onChange={(acknowledge) => update({ acknowledge })}
+        options={[
+          { value: 'after-save', label: 'Acknowledge it automatically', hint: 'Best when only this computer collects from the mailbox.' },
+          { value: 'manual', label: 'Leave it for me to acknowledge', hint: 'Best when other people or systems share the mailbox.' },
+        ]}
+      />
+      <TextField
+        id={ids.password}
+        label="New mailbox password"
+        hint={mailbox.hasPassword ? 'Leave empty to keep the current password.' : 'No password is saved for this mailbox yet.'}
+        type="password"
+        width={20}
+        autoComplete="new-password"
+        managed={locked}
+        value={form.password}
+        onChange={(password) => update({ password })}
+      />
+      <Checkbox
+        id={`${prefix}-replace-certificate`}
+        label="Replace the certificate"
+        managed={locked}
+        checked={form.replaceCertificate}
+        onChange={(replaceCertificate) => update({ replaceCertificate })}
+      />
+      {form.replaceCertificate && !locked && (
+        <CertificateInputs
+          ids={ids}
+          value={form.certificate}
+          errors={errors}
+          allowNone={false}
+          onChange={(certificate) => update({ certificate })}
+        />
+      )}
+      <div className="app-button-row">
+        {!locked && (
+          <button type="submit" className="nhsuk-button nhsuk-button--small" disabled={saving}>
+            {saving ? 'Saving…' : 'Save changes'}
+          </button>
+        )}
+        <button
+          type="button"
+          className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+          onClick={() => onDone()}
+          disabled={saving}
+        >
+          {locked ? 'Close' : 'Cancel'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MiB, RECIPIENT, SENDER, WORKFLOW, sha256OfFile, startEngineBed, type EngineBed } from './engine-fixture';
+
+/**
+ * A real full disk: a 20 MiB tmpfs mounted for the test. Mounting needs root
+ * (and a kernel that allows it in this container); where it is not possible
+ * the test is skipped and says so, because a fake ENOSPC would prove nothing.
+ */
+const mountPoint = mkdtempSync(join(tmpdir(), 'engine-full-disk-'));
+function tryMount(): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=20m', 'tmpfs', mountPoint], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const mounted = process.platform === 'linux' && process.getuid?.() === 0 && tryMount();
+
+let bed: EngineBed;
+beforeAll(async () => {
+  bed = await startEngineBed();
+});
+afterAll(async () => {
+  await bed?.close();
+  if (mounted) execFileSync('umount', [mountPoint], { stdio: 'ignore' });
+  rmSync(mountPoint, { recursive: true, force: true });
+});
+
+// Skipped only where a small file system cannot be mounted (not root, or not Linux): see above.
+describe.skipIf(!mounted)('a full disk during a download', () => {
+  it('fails clearly, does not acknowledge, leaves only the partial file, and finishes once there is room', async () => {
+    const sender = await bed.engine(SENDER, { chunkSize: 4 * MiB });
+    const file = await bed.randomFile('too-big.bin', 30 * MiB);
+    const sent = await sender.settled(
+      (await sender.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW })).id,
+    );
+    expect(sent.state).toBe('done');
+
+    const folder = join(mountPoint, 'received');
+    const recipient = await bed.engine(RECIPIENT, {}, { autoDownload: true, downloadFolder: folder });
+    await recipient.pollInbox(RECIPIENT);
+    const [download] = recipient.list();
+    const failed = await recipient.settled(download!.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatchObject({ code: 'disk-full' });
+    expect(failed.error?.message).toMatch(/disk is full/i);
+    expect(failed.error?.message).toMatch(/free some space/i);
+    expect(bed.status(sent.messageId!)).toBe('accepted');
+    const left = readdirSync(folder);
+    expect(left.every((name) => name.endsWith('.mesh.part'))).toBe(true);
+    expect(left.some((name) => name.includes('too-big'))).toBe(false);
+
+    // IT frees space (here: the file system grows); a retry resumes and completes.
+    execFileSync('mount', ['-o', 'remount,size=64m', mountPoint], { stdio: 'ignore' });
+    const done = await recipient.settled((await recipient.retry(download!.id)).id);
+    expect(done.state).toBe('done');
+    expect(done.savedPath).toBe(join(folder, 'too-big.bin'));
+    expect(statSync(done.savedPath!).size).toBe(30 * MiB);
+    expect(await sha256OfFile(done.savedPath!)).toBe(file.sha256);
+    expect(readdirSync(folder).sort()).toEqual(['too-big.bin', 'too-big.bin.mesh.json']);
+    expect(bed.status(sent.messageId!)).toBe('acknowledged');
+  });
+});

@@ -1,0 +1,140 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../main/log/logger';
+import { TransferJournal } from '../../../main/transfers/journal';
+import { MailboxStore, profileFolderName } from '../../../main/transfers/mailbox-store';
+import type { DownloadRecord } from '../../../main/transfers/types';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'journal-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function record(id: string, createdAt: string): DownloadRecord {
+  return {
+    id,
+    kind: 'download',
+    profileId: 'p1',
+    state: 'queued',
+    createdAt,
+    updatedAt: createdAt,
+    autoRetries: 0,
+    messageId: 'M1',
+    destinationFolder: dir,
+    acknowledge: 'after-save',
+    partPath: join(dir, 'M1.mesh.part'),
+    chunksDone: 0,
+    bytesDone: 0,
+  };
+}
+
+describe('TransferJournal', () => {
+  it('saves and reloads records, oldest first', async () => {
+    const journal = new TransferJournal(dir, silentLogger);
+    await journal.save(record('b', '2025-01-02T00:00:00Z'));
+    await journal.save(record('a', '2025-01-01T00:00:00Z'));
+    const loaded = await new TransferJournal(dir, silentLogger).loadAll();
+    expect(loaded.map((r) => r.id)).toEqual(['a', 'b']);
+  });
+
+  it('keeps the latest of many quick saves of one record', async () => {
+    const journal = new TransferJournal(dir, silentLogger);
+    const r = record('a', '2025-01-01T00:00:00Z');
+    const saves = [];
+    for (let k = 1; k <= 20; k++) {
+      r.chunksDone = k;
+      saves.push(journal.save(r));
+    }
+    await Promise.all(saves);
+    const [loaded] = await journal.loadAll();
+    expect((loaded as DownloadRecord).chunksDone).toBe(20);
+  });
+
+  it('saves a snapshot: later changes to the object are not written by an earlier save', async () => {
+    const journal = new TransferJournal(dir, silentLogger);
+    const r = record('a', '2025-01-01T00:00:00Z');
+    r.chunksDone = 1;
+    const saving = journal.save(r);
+    r.chunksDone = 99;
+    await saving;
+    const [loaded] = await journal.loadAll();
+    expect((loaded as DownloadRecord).chunksDone).toBe(1);
+  });
+
+  it('ignores and removes temp files left by a crash mid-write, keeping the old record', async () => {
+    const journal = new TransferJournal(dir, silentLogger);
+    await journal.save(record('a', '2025-01-01T00:00:00Z'));
+    await writeFile(join(dir, 'journal', '.a.json.1234.tmp'), '{"id":"a","kind":"downl');
+    const loaded = await journal.loadAll();
+    expect(loaded).toHaveLength(1);
+    expect(await readdir(join(dir, 'journal'))).toEqual(['a.json']);
+  });
+
+  it('sets an unreadable record aside rather than dropping it silently', async () => {
+    await mkdir(join(dir, 'journal'), { recursive: true });
+    await writeFile(join(dir, 'journal', 'bad.json'), 'not json');
+    await writeFile(join(dir, 'journal', 'odd.json'), '{"hello":1}');
+    const loaded = await new TransferJournal(dir, silentLogger).loadAll();
+    expect(loaded).toEqual([]);
+    expect((await readdir(join(dir, 'journal'))).sort()).toEqual(['bad.json.unreadable', 'odd.json.unreadable']);
+    expect(await readFile(join(dir, 'journal', 'bad.json.unreadable'), 'utf8')).toBe('not json');
+  });
+
+  it('removes records', async () => {
+    const journal = new TransferJournal(dir, silentLogger);
+    await journal.save(record('a', '2025-01-01T00:00:00Z'));
+    await journal.remove('a');
+    expect(await journal.loadAll()).toEqual([]);
+  });
+
+  it('refuses ids that could name a path', async () => {
+    const journal = new TransferJournal(dir, silentLogger);
+    await expect(journal.save(record('../escape', '2025-01-01T00:00:00Z'))).rejects.toThrow(/invalid transfer id/);
+  });
+
+  it('returns nothing for a fresh state folder', async () => {
+    expect(await new TransferJournal(join(dir, 'none'), silentLogger).loadAll()).toEqual([]);
+  });
+});
+
+describe('MailboxStore', () => {
+  it('persists sent records, inbox and schedule across instances', async () => {
+    const store = new MailboxStore(dir, 'profile-1', silentLogger);
+    await store.upsertSent({
+      transferId: 't1',
+      profileId: 'profile-1',
+      localId: 'L',
+      appLocalId: 'L',
+      to: 'X26ABC2',
+      workflowId: 'WF',
+      fileName: 'a.csv',
+      filePath: '/a.csv',
+      size: 1,
+      queuedAt: '2025-01-01T00:00:00Z',
+      sentAt: '2025-01-01T00:01:00Z',
+    });
+    await store.updateSchedule({ lastPollAt: '2025-01-01T00:00:00Z' });
+    await store.flush();
+    const again = new MailboxStore(dir, 'profile-1', silentLogger);
+    expect((await again.sent()).map((s) => s.transferId)).toEqual(['t1']);
+    expect(await again.schedule()).toEqual({ lastPollAt: '2025-01-01T00:00:00Z' });
+    expect(await again.inbox()).toEqual([]);
+  });
+
+  it('starts a damaged file empty instead of failing', async () => {
+    await mkdir(join(dir, 'mailboxes', 'p'), { recursive: true });
+    await writeFile(join(dir, 'mailboxes', 'p', 'sent.json'), '{broken');
+    expect(await new MailboxStore(dir, 'p', silentLogger).sent()).toEqual([]);
+  });
+
+  it('never uses a profile id as a path as it is', () => {
+    expect(profileFolderName('4b1d0f0e-7c55-4c1e-9d7e-2a3b4c5d6e7f')).toBe('4b1d0f0e-7c55-4c1e-9d7e-2a3b4c5d6e7f');
+    expect(profileFolderName('../../etc')).toMatch(/^p-[0-9a-f]{32}$/);
+    expect(profileFolderName('a/b')).not.toContain('/');
+  });
+});
