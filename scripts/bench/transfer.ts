@@ -90,6 +90,7 @@ const pki = await createTestPki(join(work, 'pki'));
 const files = pki.files!;
 const sandbox = await startSandbox(join(work, 'pki'), files);
 const env = (mailbox: string) => ({
+  MESH_DESKTOP_DATA_DIR: join(work, 'cli-data'),
   MESH_URL: sandbox.url,
   MESH_MAILBOX: mailbox,
   MESH_PASSWORD: 'password',

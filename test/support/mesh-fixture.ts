@@ -82,6 +82,8 @@ export async function startMeshFixture(options: Partial<SandboxOptions> = {}): P
       MESH_CERT: files.clientCert,
       MESH_KEY: files.clientKey,
       MESH_CA: files.caCert,
+      // The command line keeps its transfer journal here, not in the real user folder.
+      MESH_DESKTOP_DATA_DIR: join(folder, 'cli-data'),
     }),
     clientOptions: (mailboxId) => ({
       baseUrl: sandbox.url,

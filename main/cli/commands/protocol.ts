@@ -6,6 +6,8 @@ import { AppError } from '../../shared/errors';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, type Command, type CommandContext } from '../command';
 import { connectionFromFlags, type ConnectionFlags } from '../connection';
 import { formatBytes, formatTable } from '../format';
+import { finished, openEngineSession } from '../engine-session';
+import { validateSendHeaders } from '../../mesh/headers';
 
 async function clientFor(context: CommandContext, extra: { chunkSize?: number } = {}): Promise<MeshClient> {
   const options = await connectionFromFlags(context.values as ConnectionFlags, context.env);
@@ -86,28 +88,36 @@ export const inbox: Command = {
 
 export const download: Command = {
   name: 'download',
-  summary: 'Download one message to a folder (does not acknowledge it)',
-  usage: `mesh-desktop download <message-id> [--out DIR] [connection]\n${CONNECTION_USAGE}`,
-  options: { ...CONNECTION_OPTIONS, out: { type: 'string' } },
+  summary: 'Download one message to a folder, resuming if interrupted (does not acknowledge it)',
+  usage: `mesh-desktop download <message-id> [--out DIR] [--data-dir DIR] [connection]\n${CONNECTION_USAGE}`,
+  options: { ...CONNECTION_OPTIONS, out: { type: 'string' }, 'data-dir': { type: 'string' } },
   run: async (context) => {
     const messageId = onePositional(context, 'message id');
     const folder = resolve((context.values.out as string | undefined) ?? '.');
     await mkdir(folder, { recursive: true });
-    const { saveDownload } = await import('../download-to-folder');
-    const saved = await withClient(context, (client) =>
-      saveDownload(client, messageId, folder, (p) =>
-        context.progress(`chunk ${p.chunk} of ${p.totalChunks}: ${formatBytes(p.bytesWritten)}`),
-      ),
-    );
-    context.print(
-      `Saved ${saved.metadata.messageType === 'REPORT' ? 'non-delivery report' : 'message'} ${messageId} to ${saved.path} (${formatBytes(saved.bytes)}).`,
-      {
+    const session = await openEngineSession(context, { downloadFolder: folder, acknowledge: 'manual', autoDownload: false });
+    try {
+      const off = session.engine.onProgress((p) => {
+        if (p.kind === 'download')
+          context.progress(`${p.name}: ${formatBytes(p.bytesDone)}${p.chunk ? ` (chunk ${p.chunk.k} of ${p.chunk.n})` : ''}`);
+      });
+      const queued = await session.engine.enqueueDownload({
+        profileId: session.profileId,
         messageId,
-        path: saved.path,
-        bytes: saved.bytes,
-        metadata: saved.metadata,
-      },
-    );
+        destinationFolder: folder,
+        acknowledge: 'manual',
+      });
+      const done = await finished(session.engine, queued.id);
+      off();
+      context.print(`Saved message ${messageId} to ${done.savedPath} (${formatBytes(done.bytesDone)}).`, {
+        messageId,
+        path: done.savedPath,
+        bytes: done.bytesDone,
+        sidecar: `${done.savedPath}.mesh.json`,
+      });
+    } finally {
+      await session.close();
+    }
   },
 };
 
@@ -125,9 +135,9 @@ export const ack: Command = {
 
 export const send: Command = {
   name: 'send',
-  summary: 'Send a file to another mailbox',
+  summary: 'Send a file to another mailbox, resuming if interrupted',
   usage:
-    `mesh-desktop send --to MAILBOX --workflow ID [--subject S] [--local-id L] [--compress] [--chunk-size BYTES] FILE [connection]\n` +
+    `mesh-desktop send --to MAILBOX --workflow ID [--subject S] [--local-id L] [--compress] [--chunk-size BYTES] [--data-dir DIR] FILE [connection]\n` +
     CONNECTION_USAGE,
   options: {
     ...CONNECTION_OPTIONS,
@@ -138,32 +148,128 @@ export const send: Command = {
     compress: { type: 'boolean' },
     'chunk-size': { type: 'string' },
     'file-name': { type: 'string' },
+    'data-dir': { type: 'string' },
   },
   run: async (context) => {
-    const file = onePositional(context, 'file to send');
+    const file = resolve(onePositional(context, 'file to send'));
     const to = context.values.to as string | undefined;
     const workflowId = context.values.workflow as string | undefined;
     if (!to) throw new AppError({ code: 'invalid-argument', message: 'Say who to send to: --to MAILBOX.' });
     if (!workflowId) throw new AppError({ code: 'invalid-argument', message: 'Say which workflow the file belongs to: --workflow ID.' });
     const chunkSize = parseSize(context.values['chunk-size'] as string | undefined, '--chunk-size');
-    const meta = {
+    const headerProblem = validateSendHeaders({
       to,
       workflowId,
-      fileName: (context.values['file-name'] as string | undefined) ?? basename(file),
       ...(context.values.subject ? { subject: context.values.subject as string } : {}),
       ...(context.values['local-id'] ? { localId: context.values['local-id'] as string } : {}),
-    };
-    const messageId = await withClient(
+    })[0];
+    if (headerProblem) throw headerProblem;
+    const session = await openEngineSession(
       context,
-      (client) =>
-        client.sendFile(resolve(file), meta, {
-          compress: context.values.compress === true,
-          onProgress: (p) =>
-            context.progress(`chunk ${p.chunk} of ${p.totalChunks}: ${formatBytes(p.bytesSent)} of ${formatBytes(p.totalBytes)}`),
-        }),
+      { downloadFolder: '.', acknowledge: 'manual', autoDownload: false },
       chunkSize ? { chunkSize } : {},
     );
-    context.print(`Sent. Message id: ${messageId}`, { ok: true, messageId });
+    try {
+      const off = session.engine.onProgress((p) => {
+        if (p.kind === 'upload')
+          context.progress(
+            `${p.name}: ${formatBytes(p.bytesDone)}${p.bytesTotal ? ` of ${formatBytes(p.bytesTotal)}` : ''}${p.chunk ? ` (chunk ${p.chunk.k} of ${p.chunk.n})` : ''}`,
+          );
+      });
+      // The same send, interrupted before: carry it on rather than send the file twice.
+      const unfinished = session.engine
+        .pendingSends(session.profileId)
+        .find((s) => s.filePath === file && s.to === to.trim().toUpperCase() && s.workflowId === workflowId);
+      const transferId =
+        unfinished?.transferId ??
+        (
+          await session.engine.enqueueUpload({
+            profileId: session.profileId,
+            filePath: file,
+            to,
+            workflowId,
+            fileName: (context.values['file-name'] as string | undefined) ?? basename(file),
+            compress: context.values.compress === true,
+            ...(chunkSize ? { chunkSize } : {}),
+            ...(context.values.subject ? { subject: context.values.subject as string } : {}),
+            ...(context.values['local-id'] ? { localId: context.values['local-id'] as string } : {}),
+          })
+        ).id;
+      if (unfinished) context.progress(`Carrying on with the send of ${basename(file)} that was interrupted.`);
+      const done = await finished(session.engine, transferId);
+      off();
+      context.print(`Sent. Message id: ${done.messageId}`, { ok: true, messageId: done.messageId, resumed: unfinished !== undefined });
+    } finally {
+      await session.close();
+    }
+  },
+};
+
+export const receive: Command = {
+  name: 'receive',
+  summary: 'Download, verify, save and acknowledge everything in the inbox (--watch keeps checking)',
+  usage: `mesh-desktop receive [--out DIR] [--watch] [--data-dir DIR] [connection]\n${CONNECTION_USAGE}`,
+  options: { ...CONNECTION_OPTIONS, out: { type: 'string' }, watch: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+  run: async (context) => {
+    const folder = resolve((context.values.out as string | undefined) ?? '.');
+    await mkdir(folder, { recursive: true });
+    const session = await openEngineSession(context, { downloadFolder: folder, acknowledge: 'after-save', autoDownload: true });
+    const saved: { messageId?: string; path?: string; bytes: number }[] = [];
+    const off = session.engine.onProgress((p) => {
+      if (p.kind !== 'download') return;
+      if (p.state === 'done') {
+        saved.push({
+          ...(p.messageId ? { messageId: p.messageId } : {}),
+          ...(p.savedPath ? { path: p.savedPath } : {}),
+          bytes: p.bytesDone,
+        });
+        if (!context.json) context.print(`Saved ${p.savedPath} (${formatBytes(p.bytesDone)})`, null);
+      } else if (p.state === 'failed') {
+        context.progress(`Could not receive ${p.messageId}: ${p.error?.message ?? ''}`);
+      }
+    });
+    try {
+      if (context.values.watch) {
+        // Checks on NHS's schedule (at most every 5 minutes, at once while more is waiting) until stopped.
+        session.engine.startPolling(session.profileId);
+        context.progress('Watching the inbox; press Ctrl+C to stop.');
+        await new Promise<never>(() => {});
+      }
+      const check = await session.engine.checkNow(session.profileId);
+      if (!check.checked) {
+        context.print(
+          `MESH allows one inbox check every 5 minutes; the next is allowed at ${check.nextAllowedAt.toLocaleTimeString('en-GB')}.`,
+          {
+            checked: false,
+            nextAllowedAt: check.nextAllowedAt.toISOString(),
+          },
+        );
+        return 0;
+      }
+      // A backlog (a full page or links.next) is drained at once, as MESH's rules allow.
+      let result = check.result;
+      for (;;) {
+        await Promise.all(
+          session.engine
+            .list()
+            .filter((p) => p.kind === 'download' && p.profileId === session.profileId)
+            .map((p) => session.engine.settled(p.id)),
+        );
+        if (!result.moreWaiting) break;
+        result = await session.engine.pollInbox(session.profileId);
+      }
+      const failed = session.engine.list().filter((p) => p.kind === 'download' && p.state === 'failed');
+      context.print(
+        saved.length === 0
+          ? 'Nothing new in the inbox.'
+          : `Received ${saved.length} message${saved.length === 1 ? '' : 's'} into ${folder}.`,
+        { checked: true, saved, failed: failed.map((p) => ({ messageId: p.messageId, error: p.error })) },
+      );
+      return failed.length > 0 ? 1 : 0;
+    } finally {
+      off();
+      await session.close();
+    }
   },
 };
 
@@ -230,4 +336,4 @@ export const workflows: Command = {
   },
 };
 
-export const protocolCommands: Command[] = [handshake, inbox, download, ack, send, track, lookup, workflows];
+export const protocolCommands: Command[] = [handshake, inbox, download, ack, send, receive, track, lookup, workflows];

@@ -5,12 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { spawn } from 'node:child_process';
 import { runCli } from '../../../main/cli/main';
 import { EXIT } from '../../../main/cli/exit-codes';
 import { startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
 
 let mesh: MeshFixture;
 let work: string;
+const root = join(import.meta.dirname, '..', '..', '..');
+
+async function waitUntil(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 beforeAll(async () => {
   mesh = await startMeshFixture();
@@ -79,12 +89,68 @@ describe('mesh-desktop on the command line', () => {
     const out = join(work, 'downloads');
     const downloaded = await cli(['download', messageId, '--out', out, '--json'], mesh.cliEnv('X26ABC2'));
     expect(downloaded.code, downloaded.err).toBe(EXIT.ok);
+    expect(downloaded.json().path).toBe(join(out, 'results.csv'));
     expect(readFileSync(downloaded.json().path).equals(content)).toBe(true);
-    expect(downloaded.json().metadata).toMatchObject({ subject: 'Results', localId: 'batch-7', workflowId: 'TEST_WORKFLOW' });
+    expect(JSON.parse(readFileSync(downloaded.json().sidecar, 'utf8'))).toMatchObject({
+      subject: 'Results',
+      localId: 'batch-7',
+      workflowId: 'TEST_WORKFLOW',
+    });
 
     expect((await cli(['ack', messageId], mesh.cliEnv('X26ABC2'))).code).toBe(EXIT.ok);
     expect((await cli(['inbox', '--json'], mesh.cliEnv('X26ABC2'))).json().messageIds).not.toContain(messageId);
   });
+
+  it('receives everything waiting: downloads, verifies, saves and acknowledges, then respects the 5-minute floor', async () => {
+    const files = ['a.txt', 'b.txt', 'c.txt'].map((name, i) => {
+      const path = join(work, name);
+      writeFileSync(path, `message ${i}\n`.repeat(100));
+      return path;
+    });
+    for (const file of files) {
+      expect((await cli(['send', '--to', 'X27ABC3', '--workflow', 'TEST_WORKFLOW_ACK', file], mesh.cliEnv('X26ABC2'))).code).toBe(EXIT.ok);
+    }
+    const out = join(work, 'received');
+    const received = await cli(['receive', '--out', out, '--json'], mesh.cliEnv('X27ABC3'));
+    expect(received.code, received.err).toBe(EXIT.ok);
+    const result = received.json() as { saved: { path: string }[] };
+    expect(result.saved.map((s) => s.path).sort()).toEqual(files.map((f) => join(out, f.split('/').pop()!)).sort());
+    for (const file of files) expect(readFileSync(join(out, file.split('/').pop()!)).equals(readFileSync(file))).toBe(true);
+    expect(mesh.sandbox.inbox('X27ABC3')).toEqual([]);
+    const again = await cli(['receive', '--out', out, '--json'], mesh.cliEnv('X27ABC3'));
+    expect(again.json()).toMatchObject({ checked: false });
+  });
+
+  it('carries on an interrupted send when the same command runs again, without sending twice', async () => {
+    const file = join(work, 'scan.pdf');
+    writeFileSync(file, randomBytes(6 * 1024 * 1024));
+    const env = { ...mesh.cliEnv('X26ABC1'), MESH_DESKTOP_DATA_DIR: join(work, 'resume-data') };
+    const before = mesh.sandbox.outbox('X26ABC1').length;
+    // Slow every later chunk down so the process is killed half-way through.
+    mesh.sandbox.faults.add({ kind: 'delay', ms: 400, count: 'always', match: { method: 'POST', path: '/outbox/.+/\\d+$' } });
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin/mesh-desktop.mjs'), 'send', '--to', 'X26ABC2', '--workflow', 'TEST_WORKFLOW', '--chunk-size', '1MiB', file],
+      {
+        env: { ...process.env, ...env },
+        stdio: 'ignore',
+      },
+    );
+    await waitUntil(
+      () =>
+        mesh.sandbox.outbox('X26ABC1').length > before &&
+        (mesh.sandbox.message(mesh.sandbox.outbox('X26ABC1').at(-1)!)?.chunk_sizes['3'] ?? 0) > 0,
+    );
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    mesh.sandbox.faults.clear();
+    const rerun = await cli(['send', '--to', 'X26ABC2', '--workflow', 'TEST_WORKFLOW', '--chunk-size', '1MiB', file, '--json'], env);
+    expect(rerun.code, rerun.err).toBe(EXIT.ok);
+    expect(rerun.json()).toMatchObject({ ok: true, resumed: true });
+    expect(mesh.sandbox.outbox('X26ABC1').length).toBe(before + 1);
+    const message = mesh.sandbox.message(rerun.json().messageId)!;
+    expect(message.events[0]?.status).toBe('accepted');
+  }, 120_000);
 
   it('looks up a mailbox by ODS code and workflow, and searches a workflow', async () => {
     const found = await cli(['lookup', 'X26', 'TEST_WORKFLOW', '--json'], mesh.cliEnv('X26ABC1'));

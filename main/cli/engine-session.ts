@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { createLogger, type Logger } from '../log/logger';
+import { MeshTransferClient } from '../mesh/local-id-tracking';
+import { AppError } from '../shared/errors';
+import { defaultDataFolder, logFolder } from '../shared/paths';
+import { TransferEngine, type MailboxTransferSettings, type TransferProgress } from '../transfers';
+import type { CommandContext } from './command';
+import { connectionFromFlags, type ConnectionFlags } from './connection';
+
+/** A transfer engine for one mailbox named on the command line, with its own journal. */
+export interface EngineSession {
+  engine: TransferEngine;
+  profileId: string;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/**
+ * The command line's transfers go through the same engine as the app, with a
+ * journal kept per server and mailbox in the data folder: a `send` or
+ * `download` that was interrupted (Ctrl+C, a crash, a power cut) carries on
+ * from its last confirmed chunk when the same command runs again.
+ */
+export async function openEngineSession(
+  context: CommandContext,
+  mailboxSettings: MailboxTransferSettings,
+  options: { chunkSize?: number } = {},
+): Promise<EngineSession> {
+  const connection = await connectionFromFlags(context.values as ConnectionFlags, context.env);
+  const client = new MeshTransferClient({ ...connection, ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}) });
+  const dataFolder = (context.values['data-dir'] as string | undefined) ?? defaultDataFolder(context.env);
+  const key = createHash('sha256').update(`${connection.baseUrl}\n${connection.mailboxId.toUpperCase()}`).digest('hex').slice(0, 16);
+  const log = createLogger({ folder: logFolder(dataFolder), fileName: 'mesh-desktop-cli.log' });
+  const profileId = `cli-${key}`;
+  const engine = new TransferEngine({
+    stateFolder: join(dataFolder, 'cli-transfers'),
+    clientFor: () => client,
+    mailboxSettings: () => mailboxSettings,
+    log,
+    concurrency: 2,
+    ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
+    ...(connection.allowSmallChunks ? { allowSmallChunks: true } : {}),
+  });
+  await engine.start();
+  // Interrupted by Ctrl+C or a service stop: checkpoint, then exit; the next run resumes.
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void engine.shutdown().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return {
+    engine,
+    profileId,
+    log,
+    close: async () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await engine.shutdown();
+      client.close();
+      await log.close();
+    },
+  };
+}
+
+/** Waits for a transfer to finish; a failure becomes the AppError it carries. */
+export async function finished(engine: TransferEngine, id: string): Promise<TransferProgress> {
+  const result = await engine.settled(id);
+  if (result.state === 'done') return result;
+  if (result.error) throw new AppError(result.error);
+  throw new AppError({ code: 'cancelled', message: result.note ?? `The transfer stopped (${result.state}).` });
+}
