@@ -12,6 +12,8 @@ import { registerAppScheme, serveRenderer } from './protocol';
 import { hardenSession, hardenWebContents } from './security';
 import { createMainWindow } from './window';
 import { electronPlatform } from './platform';
+import { createTray } from './tray';
+import type { MailboxSummary } from '../contract/types';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outFolder = join(here, '..');
@@ -71,6 +73,13 @@ async function start(): Promise<void> {
   window = createMainWindow(join(outFolder, 'preload', 'electron.cjs'), iconPath, log);
   window.on('closed', () => {
     window = undefined;
+  });
+  const tray = createTray(iconPath, () => window);
+  services.events.subscribe((name, payload) => {
+    if (name === 'mailboxes-changed') tray.update(payload as MailboxSummary[]);
+  });
+  void services.dispatch('listMailboxes', []).then((reply) => {
+    if (reply.ok) tray.update(reply.value as MailboxSummary[]);
   });
   app.on('window-all-closed', () => app.quit());
   log.info('MESH Desktop started', { version: app.getVersion(), electron: process.versions.electron });

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { redact, redactText } from './redact';
 
@@ -37,24 +37,22 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const maxBytes = options.maxFileBytes ?? 5 * 1024 * 1024;
   const keep = options.keepFiles ?? 5;
   const ring: string[] = [];
-  let stream: WriteStream | undefined;
+  // Lines are written synchronously: a log line is small, and a crash must not
+  // lose the lines that explain it, nor race a rotation against a pending write.
+  let fd: number | undefined;
   let written = 0;
   const filePath = options.folder ? join(options.folder, options.fileName ?? 'mesh-desktop.log') : undefined;
 
   const open = () => {
     if (!filePath || !options.folder) return;
     mkdirSync(options.folder, { recursive: true });
-    try {
-      written = statSync(filePath).size;
-    } catch {
-      written = 0;
-    }
-    stream = createWriteStream(filePath, { flags: 'a', mode: 0o600 });
+    fd = openSync(filePath, 'a', 0o600);
+    written = fstatSync(fd).size;
   };
 
   const rotate = () => {
-    if (!filePath || !stream) return;
-    stream.end();
+    if (!filePath || fd === undefined) return;
+    closeSync(fd);
     for (let i = keep - 1; i >= 1; i--) {
       try {
         renameSync(i === 1 ? filePath : `${filePath}.${i - 1}`, `${filePath}.${i}`);
@@ -62,8 +60,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         // A missing older file is normal for a young installation.
       }
     }
-    written = 0;
-    stream = createWriteStream(filePath, { flags: 'a', mode: 0o600 });
+    open();
   };
 
   open();
@@ -78,10 +75,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     ring.push(line);
     if (ring.length > 500) ring.shift();
     if (options.console) process.stderr.write(`${line}\n`);
-    if (stream) {
-      if (written + line.length + 1 > maxBytes) rotate();
-      stream.write(`${line}\n`);
-      written += Buffer.byteLength(line) + 1;
+    if (fd !== undefined) {
+      const bytes = Buffer.from(`${line}\n`);
+      if (written > 0 && written + bytes.length > maxBytes) rotate();
+      try {
+        writeSync(fd, bytes);
+        written += bytes.length;
+      } catch {
+        // A full or vanished log disk must not stop transfers.
+      }
     }
   };
 
@@ -92,12 +94,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     error: (m, d) => write(scope, 'error', m, d),
     child: (s) => make(scope ? `${scope}.${s}` : s),
     recent: (count = 200) => ring.slice(-count),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (!stream) return resolve();
-        stream.end(() => resolve());
-        stream = undefined;
-      }),
+    close: async () => {
+      if (fd === undefined) return;
+      closeSync(fd);
+      fd = undefined;
+    },
   });
   return make();
 }

@@ -35,6 +35,8 @@ vi.mock('electron', async () => {
   }
   return {
     BrowserWindow,
+    dialog: { showOpenDialog: async () => ({ canceled: false, filePaths: ['/from/a/real/dialog'] }) },
+    session: { defaultSession: { resolveProxy: async () => 'PROXY proxy.trust.nhs.uk:8080; DIRECT' } },
     nativeTheme: { shouldUseDarkColors: false },
     shell: { openExternal: async (url: string) => void electron.opened.push(url) },
     ipcMain: {
@@ -50,6 +52,9 @@ const { connectIpc } = await import('../../../main/app/ipc');
 const { createAppServices } = await import('../../../main/services/app-services');
 const { silentLogger } = await import('../../../main/log/logger');
 const { requestNames, requestChannel } = await import('../../../main/contract/channels');
+const { electronPlatform } = await import('../../../main/app/platform');
+const { proxyFromPacResult } = await import('../../../main/services/platform');
+const { trayTooltip } = await import('../../../main/app/tray');
 
 beforeEach(() => {
   electron.windows.length = 0;
@@ -161,5 +166,49 @@ describe('IPC', () => {
     const invoke = await connect();
     expect(await invoke('getAppInfo', [], 'https://evil.example/')).toMatchObject({ ok: false });
     expect(await invoke('getAppInfo', [], 'app://mesh-desktop/index.html', { url: 'x' })).toMatchObject({ ok: false });
+  });
+});
+
+describe('the native side for services', () => {
+  it('answers the folder dialog from the test stand-in in test mode, and from Electron otherwise', async () => {
+    expect(
+      await electronPlatform(() => undefined, { MESH_DESKTOP_TEST_MODE: '1', MESH_DESKTOP_TEST_FOLDER: '/tmp/chosen' }).chooseFolder!(
+        'Pick',
+      ),
+    ).toBe('/tmp/chosen');
+    expect(await electronPlatform(() => undefined, { MESH_DESKTOP_TEST_MODE: '1' }).chooseFolder!('Pick')).toBeNull();
+    expect(await electronPlatform(() => undefined, {}).chooseFolder!('Pick')).toBe('/from/a/real/dialog');
+  });
+
+  it('asks Chromium for the system proxy (PAC and WPAD included) and reads its answer', async () => {
+    expect(await electronPlatform(() => undefined, {}).resolveProxy!('https://mesh-sync.spineservices.nhs.uk')).toBe(
+      'http://proxy.trust.nhs.uk:8080',
+    );
+  });
+
+  it.each([
+    ['DIRECT', undefined],
+    ['PROXY proxy:8080', 'http://proxy:8080'],
+    ['HTTPS secure-proxy:443; DIRECT', 'https://secure-proxy:443'],
+    ['SOCKS5 socks:1080; PROXY p:3128', 'http://p:3128'],
+    ['', undefined],
+  ])('reads the PAC answer %j', (pac, expected) => {
+    expect(proxyFromPacResult(pac)).toBe(expected);
+  });
+
+  it('sums unread messages for the tray', () => {
+    const box = (unread: number) => ({
+      id: String(unread),
+      mailboxId: 'X',
+      displayName: 'X',
+      environment: 'INT' as const,
+      managed: false,
+      training: false,
+      unread,
+      status: { connection: 'unknown' as const },
+    });
+    expect(trayTooltip([])).toBe('MESH Desktop: no mailbox set up');
+    expect(trayTooltip([box(0)])).toBe('MESH Desktop: no new messages');
+    expect(trayTooltip([box(2), box(1)])).toBe('MESH Desktop: 3 new messages');
   });
 });
