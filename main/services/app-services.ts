@@ -128,7 +128,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         events.emit('inbox-changed', { profileId });
         void emitMailboxes();
       },
-      sentChanged: (profileId) => events.emit('sent-changed', { profileId }),
+      sentChanged: (profileId) => {
+        events.emit('sent-changed', { profileId });
+        void notifyNonDeliveries(profileId);
+      },
     },
   });
 
@@ -183,8 +186,52 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     );
   }
 
+  const lastUnread = new Map<string, number>();
+  const announcedReports = new Set<string>();
+  const announcedCertificates = new Set<string>();
+
   async function emitMailboxes() {
-    events.emit('mailboxes-changed', await summaries());
+    const list = await summaries();
+    events.emit('mailboxes-changed', list);
+    if (!store.effective.settings.notifications) return;
+    for (const mailbox of list) {
+      const before = lastUnread.get(mailbox.id);
+      lastUnread.set(mailbox.id, mailbox.unread);
+      if (before !== undefined && mailbox.unread > before) {
+        const count = mailbox.unread - before;
+        events.emit('notification', {
+          kind: 'new-messages',
+          title: 'New MESH messages',
+          body: `${count} new message${count === 1 ? '' : 's'} in ${mailbox.displayName}`,
+          profileId: mailbox.id,
+        });
+      }
+      if (mailbox.certificate?.warning && !announcedCertificates.has(mailbox.id)) {
+        announcedCertificates.add(mailbox.id);
+        events.emit('notification', {
+          kind: 'certificate-expiry',
+          title: 'Certificate needs attention',
+          body: mailbox.certificate.warning,
+          profileId: mailbox.id,
+        });
+      }
+    }
+  }
+
+  /** Tells the person once about each message MESH could not deliver. */
+  async function notifyNonDeliveries(profileId: string) {
+    if (!store.effective.settings.notifications) return;
+    const history = await engine.sentHistory(profileId).catch(() => []);
+    for (const record of history) {
+      if (!record.nonDelivery || announcedReports.has(record.transferId)) continue;
+      announcedReports.add(record.transferId);
+      events.emit('notification', {
+        kind: 'non-delivery',
+        title: 'Message not delivered',
+        body: `${record.fileName} to ${record.to}: ${record.nonDelivery.description ?? 'MESH could not deliver it.'}`,
+        profileId,
+      });
+    }
   }
 
   /** Starts or stops each mailbox's polling to match the settings. */
@@ -207,7 +254,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   for (const [mailboxId, displayName] of training.mailboxes().map((m) => [m.mailboxId, m.displayName] as const))
     parties.learn({ mailboxId, name: displayName });
   if (options.background !== false) await engine.start();
+  // Reports from earlier runs were announced then; only new ones are news.
+  for (const mailbox of mailboxes.list()) {
+    for (const record of await engine.sentHistory(mailbox.id).catch(() => []))
+      if (record.nonDelivery) announcedReports.add(record.transferId);
+  }
   await syncPolling().catch((error: unknown) => log.error('Could not start checking mailboxes', { error: toAppError(error).message }));
+  void emitMailboxes();
 
   function settingsSnapshot(): Promise<SettingsSnapshot> {
     const effective = store.effective;
@@ -376,14 +429,6 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         if (!result.checked) return { nextAllowedAt: result.nextAllowedAt.toISOString(), newMessages: 0 };
         markChecked(profileId);
         void emitMailboxes();
-        if (result.result.newMessages > 0 && store.effective.settings.notifications) {
-          events.emit('notification', {
-            kind: 'new-messages',
-            title: 'New MESH messages',
-            body: `${result.result.newMessages} new message${result.result.newMessages === 1 ? '' : 's'} in ${mailboxes.get(profileId).displayName}`,
-            profileId,
-          });
-        }
         return {
           checkedAt: new Date().toISOString(),
           nextAllowedAt: result.result.nextPollAt.toISOString(),

@@ -20,6 +20,7 @@ let mesh: MeshFixture;
 let services: AppServices;
 let log: Logger;
 let dataFolder: string;
+const notifications: { kind: string; title: string; body: string }[] = [];
 let sender: string;
 let recipient: string;
 const keychainService = `MESH Desktop test ${randomUUID()}`;
@@ -63,6 +64,9 @@ beforeAll(async () => {
     log,
     policyPath: join(dataFolder, 'no-policy.json'),
     keychainService,
+  });
+  services.events.subscribe((name, payload) => {
+    if (name === 'notification') notifications.push(payload as (typeof notifications)[number]);
   });
   await call('updateSettings', { extraCaFiles: [mesh.files.caCert] });
 });
@@ -175,6 +179,15 @@ describe('the app services over the contract', () => {
 
     const refreshed = await call<{ status: string }[]>('refreshSent', sender, history[0]!.messageId);
     expect(refreshed[0]?.status).toBe('acknowledged');
+
+    // The person was told: sent, new message arrived, file saved.
+    expect(notifications).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'transfer-done', title: 'Message sent', body: 'referral.csv' }),
+        expect.objectContaining({ kind: 'new-messages', body: '1 new message in County Hospital Pathology' }),
+        expect.objectContaining({ kind: 'transfer-done', title: 'File saved' }),
+      ]),
+    );
   });
 
   it('rejects bad arguments in main with a sentence, before any service runs', async () => {
