@@ -126,6 +126,7 @@ function policyMailbox(defined: PolicyMailbox, own: MailboxProfile | undefined, 
   const lockedFields: Array<keyof MailboxProfile> = ['environment', 'mailboxId', 'displayName', 'customUrl'];
   if (defined.downloadFolder) lockedFields.push('downloadFolder');
   if (defined.acknowledge) lockedFields.push('acknowledge');
+  if (defined.folderMode) lockedFields.push('folderMode');
   if (rules.fixedPoll !== undefined) lockedFields.push('pollIntervalMinutes');
   if (rules.caLocked) lockedFields.push('extraCaFiles');
   const profile: Omit<EffectiveMailbox, 'usable' | 'unusableReason'> = {
@@ -143,6 +144,8 @@ function policyMailbox(defined: PolicyMailbox, own: MailboxProfile | undefined, 
     lockedFields,
   };
   if (own?.certificate) profile.certificate = own.certificate;
+  const folderMode = defined.folderMode ?? own?.folderMode;
+  if (folderMode) profile.folderMode = folderMode;
   return finish(profile, rules);
 }
 

@@ -18,6 +18,7 @@ const FIELD_LABELS: Partial<Record<keyof MailboxProfile, string>> = {
   customUrl: 'server address',
   downloadFolder: 'download folder',
   acknowledge: 'acknowledgement setting',
+  folderMode: 'folder mode',
 };
 
 /** Refuses a change to a top-level setting IT has locked, unless it changes nothing. */

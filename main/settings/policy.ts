@@ -32,6 +32,7 @@ import {
   mailboxIdSchema,
   meshUrlSchema,
   pollIntervalSchema,
+  strictFolderModeSchema,
   strictProxySettingsSchema,
 } from './schema';
 
@@ -51,6 +52,8 @@ const policyMailboxSchema = z.strictObject({
   displayName: z.string().trim().min(1, { error: 'Give the mailbox a display name.' }).max(100),
   downloadFolder: pathSchema.optional(),
   acknowledge: acknowledgeModeSchema.optional(),
+  /** IT can run a mailbox in folder mode (the Java MESH Client's IN/OUT folders); it is then locked. */
+  folderMode: strictFolderModeSchema.optional(),
 });
 
 export const policySchema = z

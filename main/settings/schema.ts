@@ -113,6 +113,38 @@ export const pollIntervalSchema = z
     error: 'MESH mailboxes must be checked at least once a day (1440 minutes).',
   });
 
+const folderModeFields = {
+  enabled: z.boolean({ error: 'Folder mode must be switched on (true) or off (false).' }),
+  /** The mailbox's own folder (the Java MESH Client's InterfaceRoot), holding IN, OUT, SENT, FAILED and TEMP. */
+  folder: z.string().trim().min(1, { error: 'Choose the folder that holds this mailbox’s IN, OUT, SENT, FAILED and TEMP folders.' }),
+};
+
+const plainFileDefaultsFields = {
+  to: mailboxIdSchema,
+  workflowId: z
+    .string({ error: 'Enter the workflow ID for files dropped without a control file.' })
+    .trim()
+    .min(1, { error: 'Enter the workflow ID for files dropped without a control file.' })
+    .max(255, { error: 'The workflow ID must be 255 characters or fewer.' }),
+  subject: z.string().trim().max(500, { error: 'The subject must be 500 characters or fewer.' }).optional(),
+};
+
+/**
+ * Folder mode: send every file dropped in the mailbox folder's OUT and save
+ * every received message in IN, as the NHS Java MESH Client does.
+ * plainFileDefaults: where files dropped without a control file go (else they wait).
+ */
+export const folderModeSchema = z.object({
+  ...folderModeFields,
+  plainFileDefaults: z.object(plainFileDefaultsFields).optional(),
+});
+
+/** The same folder-mode shape, but unknown keys are errors (used by policy). */
+export const strictFolderModeSchema = z.strictObject({
+  ...folderModeFields,
+  plainFileDefaults: z.strictObject(plainFileDefaultsFields).optional(),
+});
+
 export const mailboxProfileSchema = z
   .object({
     id: z.uuid({ error: 'The mailbox profile id must be a UUID.' }),
@@ -129,6 +161,7 @@ export const mailboxProfileSchema = z
     pollIntervalMinutes: pollIntervalSchema.default(MIN_POLL_INTERVAL_MINUTES),
     acknowledge: acknowledgeModeSchema.default('after-save'),
     extraCaFiles: z.array(filePathSchema).default([]),
+    folderMode: folderModeSchema.optional(),
   })
   .superRefine((profile, ctx) => {
     if (profile.environment === 'CUSTOM' && !profile.customUrl) {
@@ -198,6 +231,7 @@ export type MailboxProfileInput = z.input<typeof mailboxProfileSchema>;
 export type CertificateRef = z.infer<typeof certificateRefSchema>;
 export type ProxySettings = z.infer<typeof proxySettingsSchema>;
 export type AcknowledgeMode = z.infer<typeof acknowledgeModeSchema>;
+export type FolderModeSettings = z.infer<typeof folderModeSchema>;
 export type AppSettings = z.infer<typeof appSettingsSchema>;
 export type AppSettingsInput = z.input<typeof appSettingsSchema>;
 export type { MailboxEnvironment } from './environments';

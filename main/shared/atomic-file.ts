@@ -24,7 +24,7 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
 }
 
 /** Flushes a folder's entry list so a rename inside it survives a power cut (POSIX only). */
-async function syncFolder(folder: string): Promise<void> {
+export async function syncFolder(folder: string): Promise<void> {
   if (process.platform === 'win32') return;
   try {
     const handle = await open(folder, 'r');
