@@ -6,10 +6,11 @@ import { APP_VERSION } from '../shared/version';
 import type { Command, CommandContext } from './command';
 import { protocolCommands } from './commands/protocol';
 import { cert, mailbox } from './commands/mailboxes';
+import { folderCommands } from './commands/folders';
 import { REFUSED_SECRET_FLAGS } from './connection';
 import { EXIT, exitCodeFor } from './exit-codes';
 
-const commands: Command[] = [...protocolCommands, mailbox, cert];
+const commands: Command[] = [...protocolCommands, mailbox, cert, ...folderCommands];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,217 @@
+/**
+ * The unattended folder-mode service behind `mesh-desktop run`: every
+ * mailbox with folder mode switched on, headless, until asked to stop, with
+ * a small status file beside the settings that `mesh-desktop status` reads.
+ *
+ * It keeps its own transfer journal (<data>/folder-mode/transfers) so it can
+ * run on a server while nobody has the window open, and holds a lock so two
+ * services never work the same folders.
+ */
+import { open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../log/logger';
+import { MeshTransferClient } from '../mesh/local-id-tracking';
+import { SecretStore } from '../secrets/keychain';
+import { MailboxService } from '../services/mailboxes';
+import { defaultPolicyPath, loadPolicy } from '../settings/policy';
+import { SettingsStore } from '../settings/store';
+import type { EffectiveMailbox } from '../settings/effective';
+import { AppError } from '../shared/errors';
+import { TransferEngine } from '../transfers';
+import { writeJsonAtomic } from '../transfers/atomic-json';
+import { FolderMode, folderModeTransferSettings, type FolderMailbox, type FolderMailboxStatus } from './folder-mode';
+
+export const STATUS_FILE_NAME = 'folder-mode-status.json';
+const LOCK_FILE_NAME = 'folder-mode.lock';
+
+/** What the running service writes for `mesh-desktop status`. */
+export interface FolderServiceStatus {
+  pid: number;
+  running: boolean;
+  startedAt: string;
+  updatedAt: string;
+  /** How often updatedAt is refreshed while running. */
+  refreshSeconds: number;
+  mailboxes: Array<FolderMailboxStatus & { pollIntervalMinutes: number }>;
+  /** Folder-mode mailboxes that cannot run, and why. */
+  notRunning: Array<{ mailboxId: string; reason: string }>;
+}
+
+/** The folder-mode mailboxes among the settings' mailboxes. */
+export function folderMailboxesOf(mailboxes: readonly EffectiveMailbox[]): FolderMailbox[] {
+  return mailboxes
+    .filter((mailbox) => mailbox.folderMode?.enabled && mailbox.usable)
+    .map((mailbox) => ({
+      profileId: mailbox.id,
+      mailboxId: mailbox.mailboxId,
+      folder: mailbox.folderMode!.folder,
+      ...(mailbox.folderMode!.plainFileDefaults ? { plainFileDefaults: mailbox.folderMode!.plainFileDefaults } : {}),
+      pollIntervalMinutes: mailbox.pollIntervalMinutes,
+    }));
+}
+
+/** Whether the service looks healthy from its status file at `now`, with the reasons when not. */
+export function assessHealth(
+  status: FolderServiceStatus | undefined,
+  now: Date,
+  pidAlive: (pid: number) => boolean,
+): { healthy: boolean; reasons: string[] } {
+  if (!status) return { healthy: false, reasons: ['Folder mode has never run on this computer (no status file).'] };
+  const reasons: string[] = [];
+  const age = now.getTime() - Date.parse(status.updatedAt);
+  if (!status.running || !pidAlive(status.pid)) reasons.push('The folder-mode service is not running.');
+  else if (age > Math.max(120_000, status.refreshSeconds * 4_000))
+    reasons.push(`The folder-mode service has not reported for ${Math.round(age / 60_000)} minutes; it may be stuck.`);
+  if (status.mailboxes.length === 0) reasons.push('No mailbox has folder mode switched on.');
+  for (const item of status.notRunning) reasons.push(`${item.mailboxId}: ${item.reason}`);
+  for (const mailbox of status.mailboxes) {
+    const allowedMs = (mailbox.pollIntervalMinutes * 2 + 10) * 60_000;
+    const since = mailbox.lastPollAt ? now.getTime() - Date.parse(mailbox.lastPollAt) : now.getTime() - Date.parse(status.startedAt);
+    if (status.running && since > allowedMs)
+      reasons.push(`${mailbox.mailboxId}: the inbox has not been checked for ${Math.round(since / 60_000)} minutes.`);
+    if (mailbox.failedSinceStart > 0)
+      reasons.push(`${mailbox.mailboxId}: ${mailbox.failedSinceStart} file(s) could not be sent; see ${join(mailbox.folder, 'FAILED')}.`);
+    for (const problem of mailbox.problems) reasons.push(`${mailbox.mailboxId}: ${problem}`);
+  }
+  return { healthy: reasons.length === 0, reasons };
+}
+
+/** True when a process with this id exists. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Reads the status file of a data folder (undefined when there is none). */
+export async function readServiceStatus(dataFolder: string): Promise<FolderServiceStatus | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dataFolder, STATUS_FILE_NAME), 'utf8')) as FolderServiceStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+async function takeLock(dataFolder: string): Promise<() => Promise<void>> {
+  const lockPath = join(dataFolder, LOCK_FILE_NAME);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lockPath, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(await readFile(lockPath, 'utf8').catch(() => ''));
+      if (pid && pid !== process.pid && processAlive(pid)) {
+        throw new AppError({
+          code: 'invalid-argument',
+          message: `Folder mode is already running for this data folder (process ${pid}). Stop it first, or use another --data-dir.`,
+        });
+      }
+      // Left by a service that crashed: take it over.
+      await rm(lockPath, { force: true });
+    }
+  }
+  throw new AppError({ code: 'internal', message: 'Could not take the folder-mode lock.', detail: lockPath });
+}
+
+export interface FolderServiceOptions {
+  dataFolder: string;
+  log: Logger;
+  /** Aborting stops the service cleanly. */
+  signal: AbortSignal;
+  policyPath?: string;
+  keychainService?: string;
+  statusIntervalMs?: number;
+  /** Called once everything is running (tests and the command line). */
+  onStarted?(mailboxes: FolderMailbox[]): void;
+}
+
+/** Runs folder mode for every folder-mode mailbox until `signal` aborts; then shuts down through the engine. */
+export async function runFolderService(options: FolderServiceOptions): Promise<void> {
+  const { dataFolder, log } = options;
+  const releaseLock = await takeLock(dataFolder);
+  try {
+    const policy = await loadPolicy(options.policyPath ?? defaultPolicyPath(process.platform, process.env));
+    const store = await SettingsStore.open(dataFolder, { policy });
+    const secrets = new SecretStore(options.keychainService ? { service: options.keychainService } : {});
+    const mailboxService = new MailboxService({
+      dataFolder,
+      store,
+      secrets,
+      // Training mailboxes talk to the in-app sandbox, which the headless service does not run.
+      training: { url: () => undefined, sharedKey: '', passwordFor: () => undefined },
+      log,
+    });
+    const notRunning = store.effective.settings.mailboxes
+      .filter((mailbox) => mailbox.folderMode?.enabled && !mailbox.usable)
+      .map((mailbox) => ({ mailboxId: mailbox.mailboxId, reason: mailbox.unusableReason ?? 'This mailbox cannot connect.' }));
+    const mailboxes = folderMailboxesOf(store.effective.settings.mailboxes);
+    const clients = new Map<string, Promise<MeshTransferClient>>();
+    const clientFor = (profileId: string) => {
+      let client = clients.get(profileId);
+      if (!client) {
+        client = mailboxService.connectionFor(profileId).then((connection) => new MeshTransferClient(connection));
+        client.catch(() => clients.delete(profileId));
+        clients.set(profileId, client);
+      }
+      return client;
+    };
+    // Assigned below; the engine only calls back once polling has started.
+    // eslint-disable-next-line prefer-const
+    let folderMode: FolderMode | undefined;
+    const engine = new TransferEngine({
+      stateFolder: join(dataFolder, 'folder-mode', 'transfers'),
+      clientFor,
+      mailboxSettings: (profileId) => {
+        const mailbox = mailboxes.find((m) => m.profileId === profileId);
+        if (!mailbox) throw new AppError({ code: 'not-configured', message: 'That mailbox is not in folder mode.' });
+        return folderModeTransferSettings(mailbox);
+      },
+      log,
+      concurrency: store.effective.settings.maxConcurrentTransfers,
+      events: { inboxChanged: (profileId) => folderMode?.noteInboxChecked(profileId) },
+    });
+    await engine.start();
+    folderMode = new FolderMode({ engine, mailboxes: () => mailboxes, log });
+    await folderMode.start();
+    const startedAt = new Date().toISOString();
+    const refreshMs = options.statusIntervalMs ?? 15_000;
+    const writeStatus = async (running: boolean) => {
+      const statuses = await folderMode!.status();
+      const status: FolderServiceStatus = {
+        pid: process.pid,
+        running,
+        startedAt,
+        updatedAt: new Date().toISOString(),
+        refreshSeconds: Math.round(refreshMs / 1000),
+        mailboxes: statuses.map((s) => ({
+          ...s,
+          pollIntervalMinutes: mailboxes.find((m) => m.profileId === s.profileId)?.pollIntervalMinutes ?? 30,
+        })),
+        notRunning,
+      };
+      await writeJsonAtomic(join(dataFolder, STATUS_FILE_NAME), status).catch((error: unknown) =>
+        log.warn('Could not write the folder-mode status file', { error: String(error) }),
+      );
+    };
+    await writeStatus(true);
+    log.info('Folder mode running', { mailboxes: mailboxes.map((m) => m.mailboxId), notRunning });
+    options.onStarted?.(mailboxes);
+    const timer = setInterval(() => void writeStatus(true), refreshMs);
+    if (!options.signal.aborted) await new Promise((resolve) => options.signal.addEventListener('abort', resolve, { once: true }));
+    clearInterval(timer);
+    log.info('Folder mode stopping');
+    await folderMode.stop();
+    await engine.shutdown();
+    for (const client of clients.values()) await client.then((c) => c.close()).catch(() => undefined);
+    await writeStatus(false);
+    log.info('Folder mode stopped');
+  } finally {
+    await releaseLock();
+  }
+}
