@@ -17,6 +17,7 @@ import { EventBus } from './events';
 import { FileRegistry } from './file-registry';
 import { connectionTestResult, MailboxService } from './mailboxes';
 import { PartyDirectory } from './parties';
+import { AcknowledgedReports, recordedReports, reportInboxItem } from './report-inbox';
 import { browserPlatform, type Platform } from './platform';
 import { TrainingSandbox } from './training';
 import { inboxItemView, sentItemView, transferView } from './views';
@@ -73,6 +74,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   const files = new FileRegistry(join(dataFolder, 'staging'));
   const parties = new PartyDirectory();
+  const acknowledgedReports = new AcknowledgedReports(join(dataFolder, 'acknowledged-reports.json'), log);
   const statuses = new Map<string, MailboxStatus>();
   const recentWorkflowsByProfile = new Map<string, string[]>();
 
@@ -189,6 +191,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const lastUnread = new Map<string, number>();
   const announcedReports = new Set<string>();
   const announcedCertificates = new Set<string>();
+
+  /** Non-delivery reports the engine recorded for a mailbox that the person has not yet acknowledged in the window. */
+  async function waitingReports(profileId: string) {
+    const [sent, unmatched, acknowledged] = await Promise.all([
+      engine.sentHistory(profileId).catch(() => []),
+      engine.unmatchedReports(profileId).catch(() => []),
+      acknowledgedReports.of(profileId),
+    ]);
+    return recordedReports(sent, unmatched).filter((report) => !acknowledged.has(report.reportMessageId));
+  }
 
   async function emitMailboxes() {
     const list = await summaries();
@@ -359,6 +371,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     removeMailbox: async (id) => {
       engine.stopPolling(id);
       await mailboxes.remove(id);
+      await acknowledgedReports.forget(id);
       return null;
     },
     testConnection: async (id) => {
@@ -421,17 +434,24 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         profileId,
         items.map((i) => i.facts.workflowId).filter((w): w is string => Boolean(w)),
       );
-      return items.filter((item) => !item.acknowledgedAt).map((item) => inboxItemView(item, parties));
+      const waiting = items.filter((item) => !item.acknowledgedAt).map((item) => inboxItemView(item, parties));
+      const shown = new Set(waiting.map((item) => item.messageId));
+      const reports = (await waitingReports(profileId)).filter((report) => !shown.has(report.reportMessageId));
+      return [...waiting, ...reports.map((report) => reportInboxItem(report, parties))];
     },
     checkNow: async (profileId) => {
       try {
-        const result = await engine.checkNow(profileId);
+        // MESH's 5-minute floor protects MESH. The training sandbox is an emulator on this computer, so its
+        // mailboxes are checked whenever asked: a newcomer sees at once what they sent from another demo mailbox.
+        const training = mailboxes.get(profileId).environment === 'TRAINING';
+        const result = training ? { checked: true as const, result: await engine.pollInbox(profileId) } : await engine.checkNow(profileId);
         if (!result.checked) return { nextAllowedAt: result.nextAllowedAt.toISOString(), newMessages: 0 };
         markChecked(profileId);
         void emitMailboxes();
+        const checkedAt = new Date().toISOString();
         return {
-          checkedAt: new Date().toISOString(),
-          nextAllowedAt: result.result.nextPollAt.toISOString(),
+          checkedAt,
+          nextAllowedAt: training ? checkedAt : result.result.nextPollAt.toISOString(),
           newMessages: result.result.newMessages,
         };
       } catch (error) {
@@ -454,10 +474,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       return queued;
     },
     acknowledgeMessages: async (profileId, ids) => {
-      const results = await engine.acknowledge(profileId, ids);
+      // Recorded reports were acknowledged to MESH when they arrived: here the person only marks them read.
+      const recorded = new Set((await waitingReports(profileId)).map((report) => report.reportMessageId));
+      const reportIds = ids.filter((id) => recorded.has(id));
+      await acknowledgedReports.add(profileId, reportIds);
+      const others = ids.filter((id) => !recorded.has(id));
+      const results = others.length > 0 ? await engine.acknowledge(profileId, others) : [];
+      if (reportIds.length > 0) events.emit('inbox-changed', { profileId });
       void emitMailboxes();
       return {
-        acknowledged: results.filter((r) => r.ok).map((r) => r.messageId),
+        acknowledged: [...reportIds, ...results.filter((r) => r.ok).map((r) => r.messageId)],
         failed: results
           .filter((r) => !r.ok)
           .map((r) => ({ messageId: r.messageId, message: r.error?.message ?? 'MESH did not accept the acknowledgement.' })),

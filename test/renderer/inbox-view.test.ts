@@ -63,6 +63,7 @@ describe('partyLabel', () => {
     [{ mailboxId: 'X1', organisation: 'Riverside Trust' }, 'Riverside Trust (X1)'],
     [{ mailboxId: 'X1', name: '  ' }, 'X1'],
     [{ mailboxId: '' }, 'Unknown sender'],
+    [{ mailboxId: '', name: 'MESH (central system)' }, 'MESH (central system)'],
   ])('%j is "%s"', (party, label) => {
     expect(partyLabel(party)).toBe(label);
   });

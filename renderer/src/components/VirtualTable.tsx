@@ -111,6 +111,8 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
   const spaceBelow = last ? virtualizer.getTotalSize() - last.end : 0;
   const columnCount = columns.length + (ticks ? 1 : 0);
   const allTicked = ticks !== undefined && items.length > 0 && items.every((item) => ticks.ticked.has(getId(item)));
+  // A fixed table layout honours the column widths only when the table's own width is set: their sum.
+  const tableWidth = `calc(${[...(ticks ? ['3rem'] : []), ...columns.map((column) => column.width)].join(' + ')})`;
   const activeItemRendered =
     activeId !== undefined && virtualRows.some((row) => items[row.index] !== undefined && getId(items[row.index] as T) === activeId);
 
@@ -118,6 +120,7 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
     <div className="app-table-scroll" ref={scrollRef}>
       <table
         className="app-table"
+        style={{ width: tableWidth }}
         role="grid"
         aria-label={props.label}
         aria-rowcount={items.length + 1}

@@ -34,7 +34,8 @@ export function partyLabel(party: MessageParty): string {
   const names = [party.name, party.organisation].filter((part): part is string => Boolean(part?.trim()));
   const unique = names.filter((name, index) => names.indexOf(name) === index);
   if (unique.length === 0) return party.mailboxId || 'Unknown sender';
-  return `${unique.join(', ')} (${party.mailboxId})`;
+  // MESH's own reports come from no mailbox: "MESH (central system)", not "MESH (central system) ()".
+  return party.mailboxId ? `${unique.join(', ')} (${party.mailboxId})` : unique.join(', ');
 }
 
 /** The words a search looks through for one message. */

@@ -29,7 +29,8 @@ interface SentState {
   select(id: string | undefined): void;
   /** Selects the sent message with this MESH message id, now or when the list arrives. */
   showMessage(messageId: string, profileId: string): void;
-  showJustSent(items: SentItem[]): void;
+  /** Shows the success panel for messages just sent from a mailbox, with the first one chosen. */
+  showJustSent(items: SentItem[], profileId: string): void;
   /** Asks MESH for the latest status: of one message (by its MESH message id), or of all recent ones. */
   refresh(messageId?: string): Promise<void>;
   dismiss(): void;
@@ -82,7 +83,16 @@ export const useSentStore = create<SentState>((set, get) => ({
     if (state.profileId === profileId && !state.loading && state.items.length > 0) set(applyWanted(state.items, messageId));
     else set({ wantedMessageId: messageId, notFoundMessageId: undefined });
   },
-  showJustSent: (items) => set({ justSent: items, filters: NO_SENT_FILTERS, selectedId: items[0]?.id }),
+  showJustSent: (items, profileId) =>
+    set((state) => ({
+      justSent: items,
+      filters: NO_SENT_FILTERS,
+      selectedId: items[0]?.id,
+      // Taken on now, so the load that follows keeps the choice rather than treating it as another mailbox's.
+      ...(state.profileId === profileId
+        ? {}
+        : { profileId, items: [], loadError: undefined, outcome: undefined, notFoundMessageId: undefined }),
+    })),
   refresh: async (messageId) => {
     const { profileId } = get();
     if (!profileId) return;

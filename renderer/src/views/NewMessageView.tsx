@@ -212,7 +212,7 @@ export function NewMessageView() {
       return;
     }
     if (from && from.id !== activeId) selectMailbox(from.id);
-    useSentStore.getState().showJustSent(sent);
+    useSentStore.getState().showJustSent(sent, form.profileId);
     go('outbox');
   };
 

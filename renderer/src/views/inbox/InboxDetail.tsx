@@ -125,16 +125,20 @@ export function InboxDetail({ item, mailbox, info, onOpenSent, headingRef }: Inb
       {confirmingThis && (
         <ConfirmPanel
           id="acknowledge-one"
-          title="Acknowledge this message?"
+          title={isReport ? 'Acknowledge this report?' : 'Acknowledge this message?'}
           confirmLabel="Yes, acknowledge it"
           busy={busy}
           onConfirm={() => void acknowledge()}
           onCancel={cancelAcknowledge}
         >
-          <p>
-            Acknowledging tells MESH you have dealt with this message. MESH then removes it from mailbox {mailbox.mailboxId}{' '}
-            <strong>for everyone who uses that mailbox</strong>, and nobody can download it again.
-          </p>
+          {isReport ? (
+            <p>The report leaves your inbox. The message it is about stays marked “Not delivered” in Sent, where you can send it again.</p>
+          ) : (
+            <p>
+              Acknowledging tells MESH you have dealt with this message. MESH then removes it from mailbox {mailbox.mailboxId}{' '}
+              <strong>for everyone who uses that mailbox</strong>, and nobody can download it again.
+            </p>
+          )}
           {!item.savedPath && !isReport && (
             <p>
               <strong>This message has not been saved on this computer.</strong> Download it first if you need the file.
