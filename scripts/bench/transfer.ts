@@ -2,14 +2,14 @@
 // line against the emulator over mutual TLS, beside a baseline measured in the
 // same run (the same bytes streamed by a plain node:https request to the same
 // server). Prints MB/s and peak RSS of each side.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync, writeFileSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTestPki } from '../../test/support/pki';
+import { startBenchSandbox } from './_sandbox';
 import { measure, type Measurement } from './_measure';
+import { sha256OfFile } from './_files';
 
 const { values } = parseArgs({
   options: { sizes: { type: 'string', default: '1,4' }, runs: { type: 'string', default: '1' } },
@@ -19,12 +19,6 @@ const sizesGiB = String(values.sizes).split(',').map(Number);
 const root = process.cwd();
 const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'mesh-bench-'));
 const MiB = 1024 * 1024;
-
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 * MiB })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /** A file of `bytes` from a repeated 8 MiB random block: incompressible to gzip's 32 KiB window. */
 function makeFile(path: string, bytes: number): void {
@@ -38,67 +32,8 @@ function makeFile(path: string, bytes: number): void {
   closeSync(fd);
 }
 
-async function startSandbox(
-  pkiDir: string,
-  files: { serverCert: string; serverKey: string; caCert: string },
-): Promise<{ url: string; child: ChildProcess }> {
-  const mailboxes = join(pkiDir, 'mailboxes.jsonl');
-  writeFileSync(
-    mailboxes,
-    [
-      { mailbox_id: 'X26ABC1', mailbox_name: 'Bench sender', ods_code: 'X26', org_code: 'X26', password: 'password' },
-      { mailbox_id: 'X26ABC2', mailbox_name: 'Bench recipient', ods_code: 'X26', org_code: 'X26', password: 'password' },
-    ]
-      .map((m) => JSON.stringify(m))
-      .join('\n'),
-  );
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'out/main/sandbox.mjs'),
-      '--port',
-      '0',
-      '--tls-cert',
-      files.serverCert,
-      '--tls-key',
-      files.serverKey,
-      '--client-ca',
-      files.caCert,
-      '--mailboxes',
-      mailboxes,
-      '--store',
-      join(work, 'store'),
-      '--shared-key',
-      'BenchKey',
-      '--no-transfer-gzip',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      text += c.toString();
-      const match = /(https:\/\/127\.0\.0\.1:\d+)/.exec(text);
-      if (match) resolve(match[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`sandbox exited ${code}: ${text}`)));
-  });
-  return { url, child };
-}
-
-const pki = await createTestPki(join(work, 'pki'));
-const files = pki.files!;
-const sandbox = await startSandbox(join(work, 'pki'), files);
-const env = (mailbox: string) => ({
-  MESH_DESKTOP_DATA_DIR: join(work, 'cli-data'),
-  MESH_URL: sandbox.url,
-  MESH_MAILBOX: mailbox,
-  MESH_PASSWORD: 'password',
-  MESH_SHARED_KEY: 'BenchKey',
-  MESH_CERT: files.clientCert,
-  MESH_KEY: files.clientKey,
-  MESH_CA: files.caCert,
-});
+const sandbox = await startBenchSandbox(root, work, ['X26ABC1', 'X26ABC2']);
+const env = (mailbox: string) => ({ ...sandbox.env(mailbox), MESH_DESKTOP_DATA_DIR: join(work, 'cli-data') });
 
 interface Row {
   size: string;
@@ -115,7 +50,7 @@ try {
     const bytes = Math.round(gib * 1024 * MiB);
     const source = join(work, `source-${gib}.bin`);
     makeFile(source, bytes);
-    const sourceHash = await sha256(source);
+    const sourceHash = await sha256OfFile(source);
 
     const baseUp = await measure(root, '_baseline', ['upload', sandbox.url, 'X26ABC1', source, 'X26ABC2'], env('X26ABC1'));
     const appUp = await measure(
@@ -137,7 +72,7 @@ try {
       ['baseline', baseFile],
       ['app', appFile],
     ] as const) {
-      if (statSync(path).size !== bytes || (await sha256(path)) !== sourceHash)
+      if (statSync(path).size !== bytes || (await sha256OfFile(path)) !== sourceHash)
         throw new Error(`${label} download of ${gib} GiB is not byte-identical`);
     }
     await measure(root, '_cli-run', ['ack', appMessage], env('X26ABC2'));
@@ -147,7 +82,7 @@ try {
     rmSync(join(work, `app-${gib}`), { recursive: true, force: true });
   }
 } finally {
-  sandbox.child.kill('SIGTERM');
+  sandbox.stop();
 }
 
 console.log(
