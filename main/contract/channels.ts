@@ -34,6 +34,8 @@ export const requestNames = [
   'searchWorkflow',
   'recentWorkflows',
   'sendMessage',
+  // Folder mode (the Java MESH Client's IN/OUT folders)
+  'folderModeStatus',
   // Transfers
   'listTransfers',
   'pauseTransfer',

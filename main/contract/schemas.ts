@@ -10,6 +10,7 @@ import type {
   ConnectionTestResult,
   CsrResult,
   FileChoice,
+  FolderModeView,
   InboxItem,
   MailboxSummary,
   MessageParty,
@@ -79,8 +80,21 @@ const newMailbox = z.strictObject({
   pollIntervalMinutes: pollInterval.optional(),
 });
 
+const folderMode = z.strictObject({
+  enabled: z.boolean({ error: 'Say whether folder mode is on' }),
+  folder: filePath,
+  plainFileDefaults: z
+    .strictObject({
+      to: required('The recipient for plain files', 100),
+      workflowId: required('The workflow for plain files', 300),
+      subject: text('The subject', 500).optional(),
+    })
+    .optional(),
+});
+
 const mailboxPatch = z.strictObject({
   displayName: required('The display name', 100).optional(),
+  folderMode: folderMode.optional(),
   downloadFolder: filePath.optional(),
   pollIntervalMinutes: pollInterval.optional(),
   acknowledge: acknowledge.optional(),
@@ -148,6 +162,7 @@ export const requestSchemas = {
   searchWorkflow: z.tuple([profileId, required('The workflow ID', 300)]),
   recentWorkflows: z.tuple([profileId]),
   sendMessage: z.tuple([sendRequest]),
+  folderModeStatus: z.tuple([]),
   listTransfers: z.tuple([]),
   pauseTransfer: z.tuple([transferId]),
   resumeTransfer: z.tuple([transferId]),
@@ -185,6 +200,7 @@ export interface RequestResults {
   searchWorkflow: MessageParty[];
   recentWorkflows: string[];
   sendMessage: SentItem[];
+  folderModeStatus: FolderModeView;
   listTransfers: TransferView[];
   pauseTransfer: TransferView;
   resumeTransfer: TransferView;

@@ -64,6 +64,8 @@ export interface MailboxSummary {
   certificate?: CertificateSummary;
   /** Why this mailbox cannot be used (for example an environment IT has not allowed). */
   unusableReason?: string;
+  /** Set when the mailbox works like the Java MESH Client: files dropped in OUT are sent, received ones go to IN. */
+  folderMode?: { folder: string };
 }
 
 export interface MailboxSettings {
@@ -75,6 +77,7 @@ export interface MailboxSettings {
   downloadFolder: string;
   pollIntervalMinutes: number;
   acknowledge: 'after-save' | 'manual';
+  folderMode?: FolderModeSettings;
   hasPassword: boolean;
   certificate?: CertificateSummary;
   managed: boolean;
@@ -138,8 +141,17 @@ export interface NewMailboxInput {
   pollIntervalMinutes?: number;
 }
 
+export interface FolderModeSettings {
+  enabled: boolean;
+  /** The mailbox's own folder, holding IN, OUT, SENT, FAILED and TEMP (the Java client's InterfaceRoot). */
+  folder: string;
+  /** Where a file dropped in OUT without a control file goes. */
+  plainFileDefaults?: { to: string; workflowId: string; subject?: string };
+}
+
 export interface MailboxPatch {
   displayName?: string;
+  folderMode?: FolderModeSettings;
   downloadFolder?: string;
   pollIntervalMinutes?: number;
   acknowledge?: 'after-save' | 'manual';
@@ -277,4 +289,39 @@ export interface NotificationEvent {
   title: string;
   body: string;
   profileId?: string;
+}
+
+export interface FolderModeActivity {
+  at: string;
+  kind: 'claimed' | 'sent' | 'failed' | 'received' | 'report' | 'problem';
+  /** The file's name in OUT, or the message id for IN. */
+  name: string;
+  detail: string;
+  messageId?: string;
+}
+
+export interface FolderModeMailboxView {
+  profileId: string;
+  mailboxId: string;
+  folder: string;
+  lastPollAt?: string;
+  waitingInOut: number;
+  sending: number;
+  sentSinceStart: number;
+  failedSinceStart: number;
+  receivedSinceStart: number;
+  /** Files that need a person, in words. */
+  problems: string[];
+  /** What folder mode did, newest first. */
+  activity: FolderModeActivity[];
+}
+
+/** Folder mode as the window sees it, whoever runs it (this app, or `mesh-desktop run` as a service). */
+export interface FolderModeView {
+  runner: 'this-app' | 'service' | 'none';
+  healthy: boolean;
+  /** Why it is not healthy, in words. */
+  reasons: string[];
+  mailboxes: FolderModeMailboxView[];
+  notRunning: { mailboxId: string; reason: string }[];
 }

@@ -19,7 +19,7 @@ import type { EffectiveMailbox } from '../settings/effective';
 import { AppError } from '../shared/errors';
 import { TransferEngine } from '../transfers';
 import { writeJsonAtomic } from '../transfers/atomic-json';
-import { FolderMode, folderModeTransferSettings, type FolderMailbox, type FolderMailboxStatus } from './folder-mode';
+import { FolderMode, folderModeTransferSettings, type FolderActivity, type FolderMailbox, type FolderMailboxStatus } from './folder-mode';
 
 export const STATUS_FILE_NAME = 'folder-mode-status.json';
 const LOCK_FILE_NAME = 'folder-mode.lock';
@@ -32,7 +32,7 @@ export interface FolderServiceStatus {
   updatedAt: string;
   /** How often updatedAt is refreshed while running. */
   refreshSeconds: number;
-  mailboxes: Array<FolderMailboxStatus & { pollIntervalMinutes: number }>;
+  mailboxes: Array<FolderMailboxStatus & { pollIntervalMinutes: number; activity?: FolderActivity[] }>;
   /** Folder-mode mailboxes that cannot run, and why. */
   notRunning: Array<{ mailboxId: string; reason: string }>;
 }
@@ -95,7 +95,7 @@ export async function readServiceStatus(dataFolder: string): Promise<FolderServi
   }
 }
 
-async function takeLock(dataFolder: string): Promise<() => Promise<void>> {
+export async function takeLock(dataFolder: string): Promise<() => Promise<void>> {
   const lockPath = join(dataFolder, LOCK_FILE_NAME);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -192,6 +192,8 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
         mailboxes: statuses.map((s) => ({
           ...s,
           pollIntervalMinutes: mailboxes.find((m) => m.profileId === s.profileId)?.pollIntervalMinutes ?? 30,
+          // The window shows what folder mode did from this file, whoever runs it.
+          activity: folderMode!.activity(s.profileId).slice(0, 50),
         })),
         notRunning,
       };

@@ -20,6 +20,7 @@ import { PartyDirectory } from './parties';
 import { AcknowledgedReports, recordedReports, reportInboxItem } from './report-inbox';
 import { browserPlatform, type Platform } from './platform';
 import { TrainingSandbox } from './training';
+import { FolderModeRunner } from './folder-runner';
 import { inboxItemView, sentItemView, transferView } from './views';
 
 export interface AppServicesOptions {
@@ -64,6 +65,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     log.error('The settings file was unreadable and was set aside', { path: store.quarantined.path, reason: store.quarantined.reason });
   const secrets = new SecretStore(options.keychainService ? { service: options.keychainService } : {});
   const training = new TrainingSandbox({ folder: join(dataFolder, 'training-sandbox'), log });
+  const folderRunner = new FolderModeRunner({
+    dataFolder,
+    log,
+    ...(options.policyPath ? { policyPath: options.policyPath } : {}),
+    ...(options.keychainService ? { keychainService: options.keychainService } : {}),
+  });
   const mailboxes = new MailboxService({
     dataFolder,
     store,
@@ -183,6 +190,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
           status: statuses.get(mailbox.id) ?? { connection: 'unknown' },
           ...(certificate ? { certificate } : {}),
           ...(reason ? { unusableReason: reason } : {}),
+          ...(mailbox.folderMode?.enabled ? { folderMode: { folder: mailbox.folderMode.folder } } : {}),
         };
       }),
     );
@@ -246,13 +254,26 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     }
   }
 
-  /** Starts or stops each mailbox's polling to match the settings. */
+  let lastFolderKey = '[]';
+  /** Starts or stops each mailbox's polling (and folder mode) to match the settings. */
   async function syncPolling() {
     if (options.background === false) return;
     if (mailboxes.list().some((m) => m.environment === 'TRAINING')) await training.start();
     for (const mailbox of mailboxes.list()) {
-      if (mailboxes.unusableReason(mailbox)) engine.stopPolling(mailbox.id);
+      // A folder-mode mailbox is received by folder mode into its IN folder, not by the window.
+      if (mailboxes.unusableReason(mailbox) || mailbox.folderMode?.enabled) engine.stopPolling(mailbox.id);
       else engine.startPolling(mailbox.id);
+    }
+    const wantFolders = mailboxes.list().some((m) => m.folderMode?.enabled && !mailboxes.unusableReason(m));
+    const folderKey = JSON.stringify(
+      mailboxes
+        .list()
+        .filter((m) => m.folderMode?.enabled)
+        .map((m) => [m.id, m.folderMode]),
+    );
+    if (folderKey !== lastFolderKey) {
+      lastFolderKey = folderKey;
+      await folderRunner.sync(wantFolders);
     }
   }
 
@@ -565,6 +586,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       const history = [...(await engine.sentHistory(request.profileId)), ...engine.pendingSends(request.profileId)];
       return history.filter((r) => records.includes(r.transferId)).map((r) => sentItemView(r, engine.get(r.transferId), parties));
     },
+    folderModeStatus: () => folderRunner.view(),
     listTransfers: () => engine.list().map((p) => transferView(p)),
     pauseTransfer: async (id) => transferView(await engine.pause(id)),
     resumeTransfer: async (id) => transferView(await engine.resume(id)),
@@ -604,6 +626,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     dispatch: createDispatcher(handlers, log),
     files,
     shutdown: async () => {
+      await folderRunner.stop();
       await engine.shutdown();
       dropClients();
       await training.stop();

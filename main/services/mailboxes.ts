@@ -151,6 +151,7 @@ export class MailboxService {
       ...(patch.downloadFolder !== undefined ? { downloadFolder: patch.downloadFolder } : {}),
       ...(patch.pollIntervalMinutes !== undefined ? { pollIntervalMinutes: patch.pollIntervalMinutes } : {}),
       ...(patch.acknowledge !== undefined ? { acknowledge: patch.acknowledge } : {}),
+      ...(patch.folderMode !== undefined ? { folderMode: patch.folderMode } : {}),
       ...(certificate ? { certificate } : {}),
     };
     return Object.keys(fields).length > 0 ? store.updateMailbox(profileId, fields) : this.get(profileId);
@@ -223,6 +224,7 @@ export class MailboxService {
       downloadFolder: mailbox.downloadFolder,
       pollIntervalMinutes: mailbox.pollIntervalMinutes,
       acknowledge: mailbox.acknowledge,
+      ...(mailbox.folderMode ? { folderMode: mailbox.folderMode } : {}),
       hasPassword,
       ...(certificate ? { certificate } : {}),
       managed: mailbox.source === 'policy',

@@ -227,6 +227,8 @@ describe('settings checks', () => {
     password: '',
     replaceCertificate: false,
     certificate: { kind: 'pem' as const, certificatePath: '', keyPath: '', pfxPath: '', passphrase: '' },
+    folderMode: false,
+    folderModeFolder: '',
   };
   it.each([
     [{}, []],
@@ -239,6 +241,8 @@ describe('settings checks', () => {
       { replaceCertificate: true },
       ['Enter where the certificate file is saved on this computer', 'Enter where the private key file is saved on this computer'],
     ],
+    [{ folderMode: true }, ['Enter the mailbox folder that holds IN, OUT, SENT and FAILED']],
+    [{ folderMode: true, folderModeFolder: 'D:\\MESH-DATA-HOME\\X26ABC1' }, []],
   ])('mailbox edit %j', (patch, messages) => {
     expect(validateMailboxEdit({ ...form, ...patch }, 'e', 5).map((e) => e.message)).toEqual(messages);
   });

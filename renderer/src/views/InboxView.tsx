@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useActiveMailbox, useAppStore } from '../state/app-store';
+import { FolderModeActivity } from './inbox/FolderModeActivity';
 import { useInboxStore } from '../state/inbox-store';
 import { useSentStore } from '../state/sent-store';
 import { visibleInbox } from '../state/inbox-view';
@@ -73,6 +74,9 @@ export function InboxView() {
     go('outbox');
   };
   const nextCheck = check.nextAllowedAt ?? mailbox.status.nextCheckAt;
+
+  // A folder-mode mailbox is received into its IN folder: show what folder mode did instead.
+  if (mailbox.folderMode) return <FolderModeActivity mailbox={mailbox} />;
 
   return (
     <div className="app-view app-view--split">

@@ -24,6 +24,9 @@ export interface EditorForm {
   password: string;
   replaceCertificate: boolean;
   certificate: CertificateFields;
+  /** Work like the Java MESH Client: send what is dropped in OUT, save what arrives in IN. */
+  folderMode: boolean;
+  folderModeFolder: string;
 }
 
 /** Checks the editor's fields; exported for tests. */
@@ -43,6 +46,8 @@ export function validateMailboxEdit(form: EditorForm, prefix: string, minimumPol
     errors.push({ field: `${prefix}-poll`, message: `Check at most every ${floor} minutes: MESH asks clients not to check more often` });
   else if (minutes > 1440) errors.push({ field: `${prefix}-poll`, message: 'Check at least once a day (1440 minutes)' });
   if (form.replaceCertificate) errors.push(...validateCertificate(form.certificate, ids));
+  if (form.folderMode && !cleanPath(form.folderModeFolder))
+    errors.push({ field: `${prefix}-folder-mode-folder`, message: 'Enter the mailbox folder that holds IN, OUT, SENT and FAILED' });
   return errors;
 }
 
@@ -54,6 +59,10 @@ export function mailboxPatch(form: EditorForm, saved: MailboxSettings): MailboxP
   if (Number(form.pollIntervalMinutes) !== saved.pollIntervalMinutes) patch.pollIntervalMinutes = Number(form.pollIntervalMinutes);
   if (form.acknowledge !== saved.acknowledge) patch.acknowledge = form.acknowledge;
   if (form.password) patch.password = form.password;
+  const folder = cleanPath(form.folderModeFolder);
+  if (form.folderMode !== Boolean(saved.folderMode?.enabled) || (form.folderMode && folder !== saved.folderMode?.folder)) {
+    patch.folderMode = { ...saved.folderMode, enabled: form.folderMode, folder: folder || saved.folderMode?.folder || '' };
+  }
   if (form.replaceCertificate) {
     const certificate = toCertificateInput(form.certificate);
     if (certificate) patch.certificate = certificate;
@@ -83,6 +92,8 @@ export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone 
     password: '',
     replaceCertificate: Boolean(startWithCertificate),
     certificate: EMPTY_CERTIFICATE,
+    folderMode: Boolean(mailbox.folderMode?.enabled),
+    folderModeFolder: mailbox.folderMode?.folder ?? '',
   });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [attempts, setAttempts] = useState(0);
@@ -223,6 +234,26 @@ export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone 
           errors={errors}
           allowNone={false}
           onChange={(certificate) => update({ certificate })}
+        />
+      )}
+      <Checkbox
+        id={`${prefix}-folder-mode`}
+        label="Folder mode: work like the NHS MESH Client"
+        hint="Files dropped in the mailbox's OUT folder (with a .ctl control file) are sent, and received files are saved in IN, ready for your organisation's own scripts."
+        managed={locked}
+        checked={form.folderMode}
+        onChange={(folderMode) => update({ folderMode })}
+      />
+      {form.folderMode && (
+        <TextField
+          id={`${prefix}-folder-mode-folder`}
+          label="Mailbox folder (holds IN, OUT, SENT and FAILED)"
+          width="full"
+          code
+          managed={locked}
+          value={form.folderModeFolder}
+          error={errorFor(errors, `${prefix}-folder-mode-folder`)}
+          onChange={(folderModeFolder) => update({ folderModeFolder })}
         />
       )}
       <div className="app-button-row">

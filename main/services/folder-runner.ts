@@ -1,0 +1,82 @@
+import type { FolderModeView } from '../contract/types';
+import { assessHealth, processAlive, readServiceStatus, runFolderService } from '../folders/service';
+import type { Logger } from '../log/logger';
+import { toAppError } from '../shared/errors';
+
+/**
+ * Runs folder mode inside the app when mailboxes have it switched on and no
+ * `mesh-desktop run` service already does (the service's lock file decides:
+ * two runners on one set of folders would send files twice). Either way the
+ * window reads the same status file, so it shows what folder mode did
+ * whoever runs it.
+ */
+export class FolderModeRunner {
+  private controller: AbortController | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: { dataFolder: string; log: Logger; policyPath?: string; keychainService?: string; statusIntervalMs?: number },
+  ) {}
+
+  /** Starts, restarts or stops the in-app runner to match whether any mailbox wants folder mode. */
+  async sync(wanted: boolean): Promise<void> {
+    await this.stop();
+    if (!wanted) return;
+    const current = await readServiceStatus(this.options.dataFolder);
+    if (current?.running && current.pid !== process.pid && processAlive(current.pid)) {
+      this.options.log.info('Folder mode is run by a separate service; the window only shows it', { pid: current.pid });
+      return;
+    }
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = runFolderService({
+      dataFolder: this.options.dataFolder,
+      log: this.options.log.child('folders'),
+      signal: controller.signal,
+      statusIntervalMs: this.options.statusIntervalMs ?? 3_000,
+      ...(this.options.policyPath ? { policyPath: this.options.policyPath } : {}),
+      ...(this.options.keychainService ? { keychainService: this.options.keychainService } : {}),
+    }).catch((error: unknown) => {
+      this.options.log.error('Folder mode stopped', { error: toAppError(error).message });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    await this.running;
+    this.controller = undefined;
+    this.running = undefined;
+  }
+
+  /** What the window shows: the status file, read the same way as `mesh-desktop status`. */
+  async view(): Promise<FolderModeView> {
+    const status = await readServiceStatus(this.options.dataFolder);
+    const health = assessHealth(status, new Date(), processAlive);
+    const live = status?.running && processAlive(status.pid);
+    return {
+      runner: !live ? 'none' : status!.pid === process.pid ? 'this-app' : 'service',
+      healthy: health.healthy,
+      reasons: health.reasons,
+      mailboxes: (live ? status!.mailboxes : []).map((m) => ({
+        profileId: m.profileId,
+        mailboxId: m.mailboxId,
+        folder: m.folder,
+        ...(m.lastPollAt ? { lastPollAt: m.lastPollAt } : {}),
+        waitingInOut: m.waitingInOut,
+        sending: m.sending,
+        sentSinceStart: m.sentSinceStart,
+        failedSinceStart: m.failedSinceStart,
+        receivedSinceStart: m.receivedSinceStart,
+        problems: m.problems,
+        activity: (m.activity ?? []).map((a) => ({
+          at: a.at,
+          kind: a.kind,
+          name: a.name,
+          detail: a.detail,
+          ...(a.messageId ? { messageId: a.messageId } : {}),
+        })),
+      })),
+      notRunning: status?.notRunning ?? [],
+    };
+  }
+}
