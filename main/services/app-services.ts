@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDispatcher } from '../contract/dispatch';
 import type { RequestHandlers } from '../contract/schemas';
-import type { MailboxStatus, MailboxSummary, SettingsSnapshot } from '../contract/types';
+import type { ConnectionTestResult, MailboxStatus, MailboxSummary, SettingsSnapshot } from '../contract/types';
 import { generateCsr } from '../certs/csr';
 import type { Logger } from '../log/logger';
 import { MeshTransferClient } from '../mesh/local-id-tracking';
@@ -84,6 +84,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const acknowledgedReports = new AcknowledgedReports(join(dataFolder, 'acknowledged-reports.json'), log);
   const statuses = new Map<string, MailboxStatus>();
   const recentWorkflowsByProfile = new Map<string, string[]>();
+  const lastConnectionTests = new Map<string, ConnectionTestResult>();
 
   // One client per mailbox, rebuilt whenever its settings or secrets change. A
   // client still being built when something changes belongs to the old
@@ -373,6 +374,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         `Operating system: ${process.platform} ${process.arch}`,
         `Data folder: ${dataFolder}`,
         `Settings (no secrets): ${JSON.stringify(snapshot, null, 2)}`,
+        'Last connection tests:',
+        ...(lastConnectionTests.size === 0
+          ? ['  none run since the app started']
+          : [...lastConnectionTests].map(([id, test]) => {
+              const name = mailboxes.list().find((m) => m.id === id)?.mailboxId ?? id;
+              return `  ${name} at ${test.testedAt}: ${test.ok ? 'passed' : 'failed'} — ${test.summary}`;
+            })),
         'Recent log lines:',
         ...options.log.recent(100),
       ].join('\n');
@@ -409,12 +417,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         }
         markChecked(id);
         void emitMailboxes();
-        return connectionTestResult({ ok: true }, usesProxy);
+        const result = connectionTestResult({ ok: true }, usesProxy);
+        lastConnectionTests.set(id, result);
+        return result;
       } catch (error) {
         const appError = toAppError(error);
         markChecked(id, appError.message);
         void emitMailboxes();
-        return connectionTestResult({ ok: false, error: appError }, usesProxy);
+        const result = connectionTestResult({ ok: false, error: appError }, usesProxy);
+        lastConnectionTests.set(id, result);
+        return result;
       }
     },
     startTrainingSandbox: async () => {

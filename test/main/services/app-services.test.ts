@@ -198,6 +198,16 @@ describe('the app services over the contract', () => {
     if (!reply.ok) expect(reply.error.message).toMatch(/Add at least one recipient/);
   });
 
+  it('copies diagnostics with versions, settings, connection tests and log lines, and no secret', async () => {
+    const text = await call<string>('copyDiagnostics');
+    expect(text).toMatch(/MESH Desktop \d+\.\d+\.\d+/);
+    expect(text).toMatch(/Last connection tests:\n {2}X26ABC1 at .*: passed/);
+    expect(text).toMatch(/X27ABC3 at .*: passed/);
+    expect(text).toMatch(/Recent log lines:/);
+    for (const secret of [PASSWORDS.X26ABC1, PASSWORDS.X26ABC2, PASSWORDS.X27ABC3, SHARED_KEY, mesh.pki.pfxPassphrase])
+      expect(text).not.toContain(secret);
+  });
+
   it('never writes a password, passphrase, shared secret or Authorization header to any file, logs included', async () => {
     await log.close();
     const secrets = [PASSWORDS.X26ABC1, PASSWORDS.X26ABC2, SHARED_KEY, mesh.pki.pfxPassphrase];
