@@ -133,3 +133,16 @@ export function LinkButton({ children, onClick, className }: { children: ReactNo
     </button>
   );
 }
+
+/** Something could not be loaded from main: what, why, and a way to try again. */
+export function LoadFailed({ title, message, onRetry }: { title: string; message: string; onRetry(): void }) {
+  return (
+    <div className="app-outcome app-outcome--error" role="alert">
+      <p className="app-outcome__title">{title}</p>
+      <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">{message}</p>
+      <button type="button" className="app-link-button nhsuk-body-s" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
+}

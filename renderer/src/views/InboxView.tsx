@@ -6,7 +6,7 @@ import { useSentStore } from '../state/sent-store';
 import { visibleInbox } from '../state/inbox-view';
 import { NoMailbox } from '../components/NoMailbox';
 import { VirtualTable } from '../components/VirtualTable';
-import { ConfirmPanel, OutcomeMessage } from '../components/bits';
+import { ConfirmPanel, LoadFailed, OutcomeMessage } from '../components/bits';
 import { inboxColumns } from './inbox/columns';
 import { InboxFilters } from './inbox/InboxFilters';
 import { InboxDetail } from './inbox/InboxDetail';
@@ -179,15 +179,7 @@ export function InboxView() {
       </div>
       <div className="app-split">
         <section className="app-split__list" aria-label="Message list">
-          {loadError && (
-            <div className="app-outcome app-outcome--error" role="alert">
-              <p className="app-outcome__title">The inbox could not be loaded</p>
-              <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">{loadError}</p>
-              <button type="button" className="app-link-button nhsuk-body-s" onClick={() => void load(mailbox.id)}>
-                Try again
-              </button>
-            </div>
-          )}
+          {loadError && <LoadFailed title="The inbox could not be loaded" message={loadError} onRetry={() => void load(mailbox.id)} />}
           <p className="nhsuk-body-s app-muted app-keys-hint" id="inbox-keys-hint">
             Use the arrow keys to move through messages, Space to tick one, and Enter to read it.
           </p>

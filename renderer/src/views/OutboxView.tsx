@@ -8,7 +8,7 @@ import { SENT_STATUS_FILTERS, sentStatusWords, transfersById, visibleSent, type 
 import { partyLabel } from '../state/inbox-view';
 import { NoMailbox } from '../components/NoMailbox';
 import { VirtualTable, type Column } from '../components/VirtualTable';
-import { OutcomeMessage, SummaryList, Tag } from '../components/bits';
+import { LoadFailed, OutcomeMessage, SummaryList, Tag } from '../components/bits';
 import { SelectField, TextField } from '../components/fields';
 import { countOf, formatBytes, formatDateTime, formatWhen } from '../lib/format';
 
@@ -247,15 +247,7 @@ export function OutboxView() {
       </div>
       <div className="app-split">
         <section className="app-split__list" aria-label="Sent message list">
-          {loadError && (
-            <div className="app-outcome app-outcome--error" role="alert">
-              <p className="app-outcome__title">Sent messages could not be loaded</p>
-              <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">{loadError}</p>
-              <button type="button" className="app-link-button nhsuk-body-s" onClick={() => void load(mailbox.id)}>
-                Try again
-              </button>
-            </div>
-          )}
+          {loadError && <LoadFailed title="Sent messages could not be loaded" message={loadError} onRetry={() => void load(mailbox.id)} />}
           <VirtualTable
             label={`Messages sent from ${mailbox.displayName}`}
             idPrefix="sent"

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../state/app-store';
 import { useSettingsStore } from '../state/settings-store';
-import { WarningCallout } from '../components/bits';
+import { LoadFailed, WarningCallout } from '../components/bits';
 import { MailboxesSection } from './settings/MailboxesSection';
 import { NetworkSection } from './settings/NetworkSection';
 import { GeneralSection } from './settings/GeneralSection';
@@ -59,15 +59,7 @@ export function SettingsView() {
           </ul>
         </WarningCallout>
       )}
-      {loadError && (
-        <div className="app-outcome app-outcome--error" role="alert">
-          <p className="app-outcome__title">Some settings could not be loaded</p>
-          <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">{loadError}</p>
-          <button type="button" className="app-link-button nhsuk-body-s" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
+      {loadError && <LoadFailed title="Some settings could not be loaded" message={loadError} onRetry={() => void load()} />}
       <MailboxesSection snapshot={snapshot} />
       {snapshot && <GeneralSection snapshot={snapshot} />}
       {snapshot && <NetworkSection snapshot={snapshot} />}
