@@ -713,6 +713,9 @@ export class MeshClient {
         stream.off('error', onError);
         // Keeps a late error from crashing the process before the caller attaches its pipeline.
         stream.on('error', () => {});
+        // got lets go of the caller's abort signal only when the stream is destroyed, and a finished
+        // download is not: without this a transfer's signal gathers one listener per chunk.
+        stream.once('end', () => stream.destroy());
         resolve({ ok: true, response: { status: response.statusCode, headers: response.headers, stream } });
       };
       stream.once('error', onError);

@@ -1,4 +1,5 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
+import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
@@ -131,6 +132,19 @@ describe('reading messages', () => {
     expect(chunk.status).toBe(200);
     expect(chunk.metadata.messageId).toBe(id);
     expect(await text(chunk.body)).toBe('just one chunk');
+  });
+
+  it('leaves nothing listening on a long-lived cancel signal once each request is over', async () => {
+    // The engine passes one signal to every chunk of a transfer; a 20 GB message is hundreds of chunks.
+    const id = await send('read many times');
+    const controller = new AbortController();
+    for (let i = 0; i < 12; i++) {
+      const chunk = await recipient.downloadChunk(id, 1, { signal: controller.signal });
+      expect(await text(chunk.body)).toBe('read many times');
+      await recipient.handshake({ signal: controller.signal });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('downloads to a file and acknowledges, which empties the inbox; acknowledging again is fine', async () => {
