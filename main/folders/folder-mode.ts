@@ -616,6 +616,9 @@ export class FolderMode {
         workflowId: request.workflowId,
         fileName: claim.dataName,
         compress: request.compress,
+        // The Java client writes the file's DataChecksum into the control file it moves to SENT; systems reading
+        // SENT expect it, so folder mode always works one out.
+        checksum: true,
         ...(request.subject ? { subject: request.subject } : {}),
         ...(request.localId ? { localId: request.localId } : {}),
       });

@@ -579,6 +579,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
           fileName: file.name,
           // Compression pays for itself on the text-heavy files NHS staff send; MESH decompresses nothing itself.
           compress: file.size > 1024 * 1024,
+          // People sending from the window expect the recipient to be able to check the file; the extra read
+          // is small next to the journey over the network.
+          checksum: true,
           ...(request.subject ? { subject: request.subject } : {}),
           ...(request.localId ? { localId: request.localId } : {}),
           ...(parties.describe(to).name ? { recipientName: parties.describe(to).name! } : {}),

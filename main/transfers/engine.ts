@@ -61,7 +61,11 @@ export interface TransferEngineOptions {
   chunkSize?: number;
   /** Allow chunks under MESH's 5 MB minimum: tests and the sandbox only. */
   allowSmallChunks?: boolean;
-  /** Work out a SHA-256 of each file before sending it and send it as mex-Content-Checksum (default true). */
+  /**
+   * Whether sends carry a SHA-256 checksum unless the request says (default
+   * false, as NHS's own MESH clients: it costs a full read of the file before
+   * sending; see UploadRequest.checksum).
+   */
   checksums?: boolean;
   /** Pauses before each automatic retry of a transient failure; its length is the number of retries. */
   retryDelaysMs?: readonly number[];
@@ -272,6 +276,7 @@ export class TransferEngine {
       appLocalId,
       localIdChosenByPerson: personLocalId !== undefined,
       compress,
+      sendChecksum: request.checksum ?? this.options.checksums ?? false,
       chunkSize,
       chunkCount: planChunks(info.size, chunkSize).length,
       chunksConfirmed: 0,
@@ -655,7 +660,8 @@ export class TransferEngine {
   private uploadContext(record: UploadRecord, run: RunningTransfer): UploadContext {
     return {
       ...this.context(record, run),
-      wantChecksum: this.options.checksums ?? true,
+      // Records queued before the choice was recorded were all sent with a checksum.
+      wantChecksum: record.sendChecksum ?? true,
       settleDelayMs: this.options.settleDelayMs ?? 5_000,
       knownMessageIds: async () => {
         const ids = new Set<string>(record.abandonedMessageIds);

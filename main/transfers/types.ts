@@ -63,6 +63,12 @@ export interface UploadRecord extends TransferBase {
   compress: boolean;
   chunkSize: number;
   chunkCount: number;
+  /**
+   * Whether a checksum goes with the file. Recorded when queued so that a
+   * resumed send keeps its choice (records written before this field existed
+   * were all sent with one).
+   */
+  sendChecksum?: boolean;
   /** "sha256:<hex>" of the whole file, computed before the first POST (sent as mex-Content-Checksum). */
   checksum?: string;
   /** Set once MESH gave (or we established) the message id. */
@@ -210,6 +216,14 @@ export interface UploadRequest {
   fileName?: string;
   /** gzip each chunk for the journey (Content-Encoding: gzip). */
   compress?: boolean;
+  /**
+   * Send a SHA-256 of the file as mex-Content-Checksum so the recipient can
+   * check it arrived intact. MESH itself never checks it, and working it out
+   * means reading the whole file once before the first byte is sent (about a
+   * second per GB from a local disk, longer from a network share). Default:
+   * the engine's `checksums` option.
+   */
+  checksum?: boolean;
   chunkSize?: number;
   /** Recipient's name, if it was looked up, for the sent history. */
   recipientName?: string;

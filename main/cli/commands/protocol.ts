@@ -137,7 +137,9 @@ export const send: Command = {
   name: 'send',
   summary: 'Send a file to another mailbox, resuming if interrupted',
   usage:
-    `mesh-desktop send --to MAILBOX --workflow ID [--subject S] [--local-id L] [--compress] [--chunk-size BYTES] [--data-dir DIR] FILE [connection]\n` +
+    `mesh-desktop send --to MAILBOX --workflow ID [--subject S] [--local-id L] [--compress] [--checksum] [--chunk-size BYTES] [--data-dir DIR] FILE [connection]\n` +
+    '  --checksum   also send a SHA-256 of the file so the recipient can check it arrived intact\n' +
+    '               (reads the whole file once more before sending)\n' +
     CONNECTION_USAGE,
   options: {
     ...CONNECTION_OPTIONS,
@@ -146,6 +148,7 @@ export const send: Command = {
     subject: { type: 'string' },
     'local-id': { type: 'string' },
     compress: { type: 'boolean' },
+    checksum: { type: 'boolean' },
     'chunk-size': { type: 'string' },
     'file-name': { type: 'string' },
     'data-dir': { type: 'string' },
@@ -190,6 +193,7 @@ export const send: Command = {
             workflowId,
             fileName: (context.values['file-name'] as string | undefined) ?? basename(file),
             compress: context.values.compress === true,
+            checksum: context.values.checksum === true,
             ...(chunkSize ? { chunkSize } : {}),
             ...(context.values.subject ? { subject: context.values.subject as string } : {}),
             ...(context.values['local-id'] ? { localId: context.values['local-id'] as string } : {}),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { spawn } from 'node:child_process';
 import { runCli } from '../../../main/cli/main';
@@ -70,6 +70,7 @@ describe('mesh-desktop on the command line', () => {
         '--local-id',
         'batch-7',
         '--compress',
+        '--checksum',
         '--chunk-size',
         '256KiB',
         file,
@@ -95,6 +96,8 @@ describe('mesh-desktop on the command line', () => {
       subject: 'Results',
       localId: 'batch-7',
       workflowId: 'TEST_WORKFLOW',
+      checksum: `sha256:${createHash('sha256').update(content).digest('hex')}`,
+      checksumResult: 'verified',
     });
 
     expect((await cli(['ack', messageId], mesh.cliEnv('X26ABC2'))).code).toBe(EXIT.ok);

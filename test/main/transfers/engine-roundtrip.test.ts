@@ -40,6 +40,7 @@ describe('sending and receiving through the engine', () => {
       to: RECIPIENT,
       workflowId: WORKFLOW,
       subject: 'Results',
+      checksum: true,
     });
     expect(queued).toMatchObject({ state: 'queued', kind: 'upload', bytesTotal: 3 * MiB + 12_345, chunk: { k: 1, n: 4 } });
     const sent = await sender.settled(queued.id);
@@ -94,6 +95,29 @@ describe('sending and receiving through the engine', () => {
     expect((await readdir(bed.downloadFolder(RECIPIENT))).sort()).toEqual(['lab results.csv', 'lab results.csv.mesh.json']);
     expect(await recipient.inbox(RECIPIENT)).toEqual([]);
     expect(bed.fixture.sandbox.lastHandshake(RECIPIENT)?.clientVersion).toBeTruthy();
+  });
+
+  it('sends no checksum unless asked, and the recipient saves the file marked as not checked against one', async () => {
+    const sender = await bed.engine(SENDER);
+    const recipient = await bed.engine(RECIPIENT, {}, { autoDownload: true });
+    const file = await bed.randomFile('scan.pdf', 2 * MiB + 7);
+    const states: string[] = [];
+    sender.onProgress((progress) => states.push(progress.note ?? ''));
+
+    const sent = await sender.settled(
+      (await sender.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW })).id,
+    );
+    expect(sent.state).toBe('done');
+    expect(states.some((note) => /checksum/i.test(note))).toBe(false);
+    expect(bed.fixture.sandbox.message(sent.messageId!)?.metadata.checksum).toBeUndefined();
+    expect((await sender.sentHistory(SENDER))[0]?.checksum).toBeUndefined();
+
+    const { finished } = await receiveAll(recipient);
+    expect(finished[0]).toMatchObject({ state: 'done', messageId: sent.messageId });
+    expect(await sha256OfFile(finished[0]!.savedPath!)).toBe(file.sha256);
+    const sidecar = JSON.parse(await readFile(`${finished[0]!.savedPath!}.mesh.json`, 'utf8'));
+    expect(sidecar).toMatchObject({ checksumResult: 'not-checked', size: 2 * MiB + 7 });
+    expect(sidecar.checksum).toBeUndefined();
   });
 
   it('sends compressed (each chunk gzipped on its own) and the file arrives identical', async () => {
