@@ -1,8 +1,9 @@
 // The baseline: the same bytes streamed by a plain Node https request to the
 // same server, with nothing of MESH Desktop in the path but the auth header.
 import { createReadStream, createWriteStream, statSync, readFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import { pipeline } from 'node:stream/promises';
+import type { IncomingMessage } from 'node:http';
 import { createAuthHeader } from '../../main/mesh/auth';
 import { report } from './_measure';
 
@@ -49,6 +50,25 @@ if (mode === 'upload') {
     createReadStream(target, { highWaterMark: 1024 * 1024 }).pipe(req);
   });
   report(started, messageId);
+} else if (mode === 'download-chunked') {
+  // The same bytes as a chunked message, one plain GET per chunk over one kept-alive connection: the least any
+  // MESH client must do (MESH takes at most 100 MB per request), to tell the cost of chunking from the app's own.
+  const agent = new Agent({ keepAlive: true, ...tls });
+  const output = createWriteStream(target, { highWaterMark: 1024 * 1024 });
+  for (let k = 1; ; k++) {
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const path = `${url}/messageexchange/${mailbox}/inbox/${messageOrTo}${k > 1 ? `/${k}` : ''}`;
+      const req = request(path, { agent, headers: { authorization: auth(), accept: 'application/vnd.mesh.v2+json' } }, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+    if (response.statusCode !== 200 && response.statusCode !== 206) throw new Error(`chunk ${k}: ${response.statusCode}`);
+    await pipeline(response, output, { end: false });
+    if (response.statusCode === 200) break;
+  }
+  await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  agent.destroy();
+  report(started, target);
 } else {
   await new Promise<void>((resolve, reject) => {
     const req = request(
