@@ -58,11 +58,16 @@ export function createChecksumHash(algorithm: ChecksumAlgorithm): Hash {
   return createHash(algorithm);
 }
 
+/** Feeds bytes [start, end) of a file into hash, streaming (a received chunk once it is on disk). */
+export async function hashFileRange(path: string, start: number, end: number, hash: Hash, signal?: AbortSignal): Promise<void> {
+  if (end <= start) return;
+  const stream = createReadStream(path, { start, end: end - 1, highWaterMark: IO_BLOCK_SIZE, ...(signal ? { signal } : {}) });
+  for await (const block of stream) hash.update(block as Buffer);
+}
+
 /** Feeds bytes [0, length) of a file into hash, streaming (used to catch up after a resumed download). */
 export async function hashFilePrefix(path: string, length: number, hash: Hash, signal?: AbortSignal): Promise<void> {
-  if (length <= 0) return;
-  const stream = createReadStream(path, { start: 0, end: length - 1, highWaterMark: IO_BLOCK_SIZE, ...(signal ? { signal } : {}) });
-  for await (const block of stream) hash.update(block as Buffer);
+  await hashFileRange(path, 0, length, hash, signal);
 }
 
 /** The checksum of a whole file, streaming. */
