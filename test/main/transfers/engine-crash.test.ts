@@ -195,15 +195,15 @@ describe('kill -9 during transfers', () => {
     { transfer: 'gzip', acceptGzip: true },
   ])(
     'a 500 MB download ($transfer bodies) killed at random points ends as exactly one identical file, acknowledged only once saved',
-    async ({ acceptGzip }) => {
+    async ({ transfer, acceptGzip }) => {
       await fixture.sandbox.reset();
       const sender = new MeshTransferClient({ ...fixture.clientOptions(SENDER), proxy: 'direct', chunkSize: CHUNK_SIZE });
       const messageId = await sender.sendFile(source.path, { to: RECIPIENT, workflowId: WORKFLOW, fileName: 'big upload.bin' });
       sender.close();
       const slow = fixture.sandbox.faults.add({ kind: 'delay', ms: 120, match: { method: 'GET', path: '/inbox/' }, count: 'always' });
-      const folder = join(dir, `downloads-${acceptGzip ? 'gzip' : 'plain'}`);
+      const folder = join(dir, `downloads-${transfer}`);
       const config = {
-        ...baseConfig(RECIPIENT, join(dir, `download-state-${acceptGzip ? 'gzip' : 'plain'}`)),
+        ...baseConfig(RECIPIENT, join(dir, `download-state-${transfer}`)),
         mode: 'download',
         messageId,
         downloadFolder: folder,
