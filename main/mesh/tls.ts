@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
+import { Socket } from 'node:net';
 import tls from 'node:tls';
-import forge from 'node-forge';
 import { AppError } from '../shared/errors';
 
 /** The mailbox's client certificate, as NHS issues it or as IT exports it. */
@@ -177,23 +177,21 @@ export interface CertificateValidity {
   validTo: Date;
 }
 
+/**
+ * The dates of a PFX's own certificate (the one that goes with its private key, not a CA in the bundle). Read by
+ * the same TLS library that will present it, so any PFX a connection can use is readable here, without loading a
+ * PKCS#12 parser into every run of the command line.
+ */
 function pfxLeafValidity(pfx: Buffer, passphrase: string | undefined): CertificateValidity | undefined {
-  const asn1 = forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary')));
-  const bundle = forge.pkcs12.pkcs12FromAsn1(asn1, passphrase ?? '');
-  const bagsOf = (bagType: string | undefined): forge.pkcs12.Bag[] =>
-    bagType === undefined ? [] : (bundle.getBags({ bagType })[bagType] ?? []);
-  const keyBags = [...bagsOf(forge.pki.oids.pkcs8ShroudedKeyBag), ...bagsOf(forge.pki.oids.keyBag)];
-  const certificates = bagsOf(forge.pki.oids.certBag)
-    .map((bag) => bag.cert)
-    .filter((cert): cert is forge.pki.Certificate => cert !== undefined && cert !== null);
-  // The leaf is the certificate whose public key matches the bundle's private key.
-  const key = keyBags[0]?.key as forge.pki.rsa.PrivateKey | undefined;
-  const leaf =
-    certificates.find((cert) => {
-      const publicKey = cert.publicKey as forge.pki.rsa.PublicKey;
-      return key !== undefined && publicKey.n !== undefined && publicKey.n.equals(key.n);
-    }) ?? certificates[0];
-  return leaf ? { validFrom: leaf.validity.notBefore, validTo: leaf.validity.notAfter } : undefined;
+  const socket = new tls.TLSSocket(new Socket(), {
+    secureContext: tls.createSecureContext({ pfx, ...(passphrase !== undefined ? { passphrase } : {}) }),
+  });
+  try {
+    const leaf = socket.getX509Certificate();
+    return leaf ? { validFrom: new Date(leaf.validFrom), validTo: new Date(leaf.validTo) } : undefined;
+  } finally {
+    socket.destroy();
+  }
 }
 
 /**
