@@ -76,7 +76,12 @@ export const test = base.extend<{ app: AppHandle }>({
       page = browserPage;
       await page.goto(preview.url);
       stop = async () => {
-        preview.child.kill('SIGTERM');
+        // The preview saves its state as it shuts down: wait for it, or the data folder is removed under its feet.
+        const child = preview.child;
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
       };
     }
     page.on('pageerror', (error) => app.pageErrors.push(error.message));
