@@ -29,7 +29,7 @@ if (standIn) {
 /** What app.asar may hold: the built app, package.json and runtime dependencies. */
 export const ALLOWED = [
   /^\/package\.json$/,
-  /^\/out\/main\/[^/]+\.mjs$/,
+  /^\/out\/main\/(chunks\/)?[^/]+\.mjs$/,
   /^\/out\/preload\/[^/]+\.(cjs|js)$/,
   /^\/out\/renderer\//,
   /^\/node_modules\//,

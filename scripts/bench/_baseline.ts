@@ -5,7 +5,7 @@ import { Agent, request } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage } from 'node:http';
 import { createAuthHeader } from '../../main/mesh/auth';
-import { report } from './_measure';
+import { report, watchGarbageCollection } from './_measure';
 
 const [mode, url, mailbox, target, messageOrTo] = process.argv.slice(2) as [string, string, string, string, string];
 const env = process.env;
@@ -16,6 +16,7 @@ const tls = {
   minVersion: 'TLSv1.2' as const,
 };
 const auth = () => createAuthHeader({ mailboxId: mailbox, password: env.MESH_PASSWORD!, sharedKey: env.MESH_SHARED_KEY! });
+watchGarbageCollection();
 const started = process.hrtime.bigint();
 
 if (mode === 'upload') {
@@ -49,7 +50,7 @@ if (mode === 'upload') {
     req.on('error', reject);
     createReadStream(target, { highWaterMark: 1024 * 1024 }).pipe(req);
   });
-  report(started, messageId);
+  await report(started, messageId);
 } else if (mode === 'download-chunked') {
   // The same bytes as a chunked message, one plain GET per chunk over one kept-alive connection: the least any
   // MESH client must do (MESH takes at most 100 MB per request), to tell the cost of chunking from the app's own.
@@ -68,7 +69,7 @@ if (mode === 'upload') {
   }
   await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
   agent.destroy();
-  report(started, target);
+  await report(started, target);
 } else {
   await new Promise<void>((resolve, reject) => {
     const req = request(
@@ -82,5 +83,5 @@ if (mode === 'upload') {
     req.on('error', reject);
     req.end();
   });
-  report(started, target);
+  await report(started, target);
 }

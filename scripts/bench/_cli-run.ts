@@ -1,8 +1,9 @@
 // One command-line run, measured: the real `mesh-desktop` code path.
 import { Writable } from 'node:stream';
 import type * as Cli from '../../main/cli/main';
-import { report } from './_measure';
+import { report, watchGarbageCollection } from './_measure';
 
+watchGarbageCollection();
 const started = process.hrtime.bigint();
 const { runCli } = (await import(new URL('../out/main/cli.mjs', import.meta.url).href)) as typeof Cli;
 let output = '';
@@ -17,4 +18,4 @@ if (code !== 0) {
   process.stderr.write(output);
   process.exit(code);
 }
-report(started, output.trim());
+await report(started, output.trim());

@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connectionFromFlags } from '../../main/cli/connection';
 import { MeshClient } from '../../main/mesh/client';
-import { report } from './_measure';
+import { report, watchGarbageCollection } from './_measure';
 
 const [mode, target, second] = process.argv.slice(2) as [string, string, string];
 const WORKFLOW = 'TEST_WORKFLOW';
@@ -28,6 +28,7 @@ async function eachWithLimit<T>(items: readonly T[], limit: number, work: (item:
 }
 
 const client = new MeshClient(await connectionFromFlags({}, process.env));
+watchGarbageCollection();
 const started = process.hrtime.bigint();
 let output: unknown;
 if (mode === 'send-many') {
@@ -55,4 +56,4 @@ if (mode === 'send-many') {
   throw new Error(`unknown mode ${mode}`);
 }
 client.close();
-report(started, JSON.stringify(output));
+await report(started, JSON.stringify(output));

@@ -13,7 +13,7 @@ import { connectionFromFlags } from '../../main/cli/connection';
 import { createLogger } from '../../main/log/logger';
 import { MeshTransferClient } from '../../main/mesh/local-id-tracking';
 import { TransferEngine, type TransferProgress } from '../../main/transfers';
-import { report } from './_measure';
+import { report, watchGarbageCollection } from './_measure';
 
 const [mode, target, second, third, flag] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const PROFILE = 'bench';
@@ -65,6 +65,7 @@ function failures(finished: Map<string, TransferProgress>): string[] {
     .map((p) => `${p.name}: ${p.state} ${p.error ? `${p.error.code} ${p.error.message}` : (p.note ?? '')}`);
 }
 
+watchGarbageCollection();
 const started = process.hrtime.bigint();
 let output: unknown;
 if (mode === 'send-many') {
@@ -98,4 +99,4 @@ if (mode === 'send-many') {
 await engine.shutdown();
 client.close();
 await log.close();
-report(started, JSON.stringify(output));
+await report(started, JSON.stringify(output));

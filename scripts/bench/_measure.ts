@@ -1,15 +1,29 @@
 // Runs one measured operation in its own process and reports its wall time and
 // peak resident memory, so the benchmark compares processes, not heaps.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
 
 export interface Measurement {
   seconds: number;
   peakRssMiB: number;
   /** User + system CPU time of the process: on a 2-core machine shared with the emulator, CPU is what competes. */
   cpuSeconds: number;
+  /** Full (mark-compact) garbage collections during the run: dozens per GB means V8's heap sizing is thrashing. */
+  majorGcs: number;
   output: string;
+}
+
+/**
+ * The flags `mesh-desktop` starts Node with: its bin's `#!/usr/bin/env -S node …` line. The benchmark runs the
+ * command line's code in-process (to read its own peak memory), so it starts that process the same way.
+ */
+export function cliNodeFlags(root: string): string[] {
+  const first = readFileSync(join(root, 'bin/mesh-desktop.mjs'), 'utf8').split('\n', 1)[0] ?? '';
+  const match = /^#!\/usr\/bin\/env(?: -S)? node((?: --[\w-]+(?:=\S+)?)*)\s*$/.exec(first);
+  if (!match) throw new Error(`bin/mesh-desktop.mjs starts with "${first}", not a node shebang the benchmark can read`);
+  return (match[1] ?? '').split(' ').filter(Boolean);
 }
 
 /**
@@ -45,11 +59,11 @@ export function measure(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  options: { warm?: readonly string[] } = {},
+  options: { warm?: readonly string[]; nodeFlags?: readonly string[] } = {},
 ): Promise<Measurement> {
   settleMachine(options.warm ?? []);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, '.bench', `${script}.mjs`), ...args], {
+    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), join(root, '.bench', `${script}.mjs`), ...args], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,12 +75,13 @@ export function measure(
     child.on('exit', (code) => {
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
-        const result = JSON.parse(line) as { seconds: number; maxRssKiB: number; cpuSeconds: number; output?: string };
+        const result = JSON.parse(line) as { seconds: number; maxRssKiB: number; cpuSeconds: number; majorGcs: number; output?: string };
         if (code !== 0) throw new Error(`exit ${code}`);
         resolve({
           seconds: result.seconds,
           peakRssMiB: result.maxRssKiB / 1024,
           cpuSeconds: result.cpuSeconds,
+          majorGcs: result.majorGcs,
           output: result.output ?? '',
         });
       } catch (error) {
@@ -76,10 +91,24 @@ export function measure(
   });
 }
 
+let majorGcs = 0;
+/** Counts full garbage collections from here on; call at the start of a measured script. */
+export function watchGarbageCollection(): void {
+  new PerformanceObserver((list) => {
+    majorGcs += list
+      .getEntries()
+      .filter(
+        (entry) => (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR,
+      ).length;
+  }).observe({ entryTypes: ['gc'] });
+}
+
 /** Prints a result line for measure(); call at the end of a measured script. */
-export function report(startedAt: bigint, output = ''): void {
+export async function report(startedAt: bigint, output = ''): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
   const usage = process.resourceUsage();
   const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
-  process.stdout.write(`${JSON.stringify({ seconds, maxRssKiB: usage.maxRSS, cpuSeconds, output })}\n`);
+  // GC entries are delivered asynchronously: let the last ones arrive before counting.
+  await new Promise((resolve) => setImmediate(resolve));
+  process.stdout.write(`${JSON.stringify({ seconds, maxRssKiB: usage.maxRSS, cpuSeconds, majorGcs, output })}\n`);
 }

@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBenchSandbox } from './_sandbox';
-import { measure, type Measurement } from './_measure';
+import { cliNodeFlags, measure, type Measurement } from './_measure';
 import { makeLargeFile, sha256OfFile, storedChunkFiles } from './_files';
 
 const { values } = parseArgs({
@@ -31,7 +31,9 @@ const RECIPIENT = 'X26ABC2';
 
 const sandbox = await startBenchSandbox(root, work, [SENDER, RECIPIENT]);
 const env = (mailbox: string) => ({ ...sandbox.env(mailbox), MESH_DESKTOP_DATA_DIR: join(work, 'cli-data') });
-const cli = (mailbox: string, args: string[], warm: readonly string[] = []) => measure(root, '_cli-run', args, env(mailbox), { warm });
+const nodeFlags = cliNodeFlags(root);
+const cli = (mailbox: string, args: string[], warm: readonly string[] = []) =>
+  measure(root, '_cli-run', args, env(mailbox), { warm, nodeFlags });
 /** What a download reads: the emulator's stored chunk files of the message. */
 const stored = (messageId: string) => storedChunkFiles(sandbox.store, messageId);
 
@@ -154,6 +156,8 @@ interface Row {
   appCpuSeconds: number;
   baselinePeakRssMiB: number;
   appPeakRssMiB: number;
+  baselineMajorGcs: number;
+  appMajorGcs: number;
 }
 const rows: Row[] = [];
 for (const size of [...new Set(rounds.map((r) => r.size))]) {
@@ -172,25 +176,27 @@ for (const size of [...new Set(rounds.map((r) => r.size))]) {
       appCpuSeconds: median(mine.map((r) => r.app.cpuSeconds)),
       baselinePeakRssMiB: Math.max(...mine.map((r) => r.baseline.peakRssMiB)),
       appPeakRssMiB: Math.max(...mine.map((r) => r.app.peakRssMiB)),
+      baselineMajorGcs: median(mine.map((r) => r.baseline.majorGcs)),
+      appMajorGcs: median(mine.map((r) => r.app.majorGcs)),
     });
   }
 }
 
 console.log(
   `Transfers through \`mesh-desktop\` (75 MiB chunks, no compression) vs plain node:https, same server; ${runs} rounds per size, medians; ` +
-    `every file verified byte-identical by SHA-256. Load average at the end: ${loadavg()
+    `every file verified byte-identical by SHA-256; the command line runs as \`node ${nodeFlags.join(' ')}\`, like its bin. Load average at the end: ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}.\n`,
 );
 console.log(
-  'size   operation                    baseline MB/s  app MB/s  ratio (each round)         baseline CPU s  app CPU s  baseline peak RSS  app peak RSS',
+  'size   operation                    baseline MB/s  app MB/s  ratio (each round)         baseline CPU s  app CPU s  baseline peak RSS  app peak RSS  full GCs (baseline/app)',
 );
 for (const r of rows) {
   console.log(
     `${r.size.padEnd(6)} ${r.operation.padEnd(28)} ${r.baselineMBps.toFixed(0).padStart(13)}  ${r.appMBps.toFixed(0).padStart(8)}  ${r.ratio.toFixed(2)} (${r.ratios.map((x) => x.toFixed(2)).join(' ')})`.padEnd(
       98,
     ) +
-      `${r.baselineCpuSeconds.toFixed(2).padStart(14)}  ${r.appCpuSeconds.toFixed(2).padStart(9)}  ${r.baselinePeakRssMiB.toFixed(0).padStart(13)} MiB  ${r.appPeakRssMiB.toFixed(0).padStart(8)} MiB`,
+      `${r.baselineCpuSeconds.toFixed(2).padStart(14)}  ${r.appCpuSeconds.toFixed(2).padStart(9)}  ${r.baselinePeakRssMiB.toFixed(0).padStart(13)} MiB  ${r.appPeakRssMiB.toFixed(0).padStart(8)} MiB  ${`${r.baselineMajorGcs}/${r.appMajorGcs}`.padStart(23)}`,
   );
 }
 const targetRows = rows.filter((r) => TARGET_ROWS.includes(r.operation));

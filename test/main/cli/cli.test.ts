@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { spawn } from 'node:child_process';
-import { runCli } from '../../../main/cli/main';
+import { COMMAND_MODULES, runCli } from '../../../main/cli/main';
 import { EXIT } from '../../../main/cli/exit-codes';
 import { startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
+import { cliNodeFlags } from '../../../scripts/bench/_measure';
 
 let mesh: MeshFixture;
 let work: string;
@@ -211,6 +212,23 @@ describe('mesh-desktop on the command line', () => {
     const bad = await cli(['inbox', '--bogus'], mesh.cliEnv('X26ABC1'));
     expect(bad.code).toBe(EXIT.usage);
     expect(bad.err).toMatch(/Usage: mesh-desktop inbox/);
+  });
+
+  // A shebang is how Linux and macOS start the command (npm's Windows shims read the same line).
+  it.skipIf(process.platform === 'win32')('starts through its own first line, with the heap flag the benchmark reads from it', async () => {
+    expect(cliNodeFlags(root)).toContain('--initial-heap-size=64');
+    const child = spawn(join(root, 'bin/mesh-desktop.mjs'), ['--version']);
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(out.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+  });
+
+  it('finds every command in the module it loads, and lists them all in the help', async () => {
+    for (const module of COMMAND_MODULES) expect((await module.load()).map((c) => c.name)).toEqual(module.names);
+    const help = await cli(['--help'], {});
+    for (const name of COMMAND_MODULES.flatMap((m) => m.names)) expect(help.out).toMatch(new RegExp(`^  ${name} `, 'm'));
   });
 });
 

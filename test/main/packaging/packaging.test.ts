@@ -108,6 +108,8 @@ describe('the packed app', () => {
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/Packed file list is clean/);
     expect(run.stdout).toContain('/out/main/electron.mjs');
+    // The main-process entries import shared chunks; a pattern that missed them would pack an app that cannot start.
+    expect(run.stdout).toMatch(/\/out\/main\/chunks\/[^/\s]+\.mjs/);
     expect(run.stdout).not.toMatch(/\.map\b|\.ts\b/);
   }, 120_000);
 });
