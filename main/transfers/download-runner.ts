@@ -33,6 +33,7 @@ import type { MessageMetadata } from '../mesh/headers';
 import { IO_BLOCK_SIZE, fileSystemError } from '../mesh/file-io';
 import { AppError } from '../shared/errors';
 import { createChecksumHash, hashFilePrefix, hashFileRange, parseChecksum } from './checksum';
+import { EarlyWriteback } from './early-writeback';
 import { buildSidecar, finishInterruptedPlacement, placeWithoutOverwrite, removePartial, writeSidecar } from './file-placement';
 import { factsFromMetadata } from './inbox';
 import { nextDownloadStep } from './recovery';
@@ -212,11 +213,19 @@ interface ChunkFetch {
   done: Promise<number>;
 }
 
-function fetchChunk(ctx: RunContext<DownloadRecord>, k: number, start: number, signal: AbortSignal, onBytes: () => void): ChunkFetch {
+function fetchChunk(
+  ctx: RunContext<DownloadRecord>,
+  k: number,
+  start: number,
+  signal: AbortSignal,
+  writeback: EarlyWriteback,
+  onBytes: () => void,
+): ChunkFetch {
   const opened = ctx.client.downloadChunk(ctx.record.messageId, k, { signal });
   const fetch: ChunkFetch = { k, start, opened, written: 0, done: Promise.resolve(0) };
   fetch.done = opened.then(async (chunk) => {
     const written = await writeChunk(ctx, chunk.body, start, signal, (bytes) => {
+      writeback.wrote(bytes - fetch.written);
       fetch.written = bytes;
       onBytes();
     });
@@ -253,6 +262,9 @@ async function fetchChunks(ctx: RunContext<DownloadRecord>, session: DownloadSes
   const stop = new AbortController();
   const stopWithRun = (): void => stop.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', stopWithRun);
+  const writeback = new EarlyWriteback(record.partPath, {
+    onError: (error) => ctx.log.warn('Could not start writing a download to disk early', { transferId: record.id, error: String(error) }),
+  });
   const inFlight: ChunkFetch[] = [];
   let total = record.facts?.chunkCount;
   /** Everything taken from the window, and what has arrived of the chunks still in it. */
@@ -275,7 +287,7 @@ async function fetchChunks(ctx: RunContext<DownloadRecord>, session: DownloadSes
   /** Keeps DOWNLOAD_WINDOW chunks on the wire while the headers of the newest say where the next one goes. */
   const fillWindow = async (): Promise<void> => {
     for (;;) {
-      if (inFlight.length === 0) inFlight.push(fetchChunk(ctx, nextK, offset, stop.signal, reportProgress));
+      if (inFlight.length === 0) inFlight.push(fetchChunk(ctx, nextK, offset, stop.signal, writeback, reportProgress));
       if (inFlight.length >= DOWNLOAD_WINDOW) return;
       const newest = inFlight[inFlight.length - 1] as ChunkFetch;
       const chunk = await newest.opened;
@@ -283,7 +295,7 @@ async function fetchChunks(ctx: RunContext<DownloadRecord>, session: DownloadSes
       total = Math.max(total ?? 0, chunk.metadata.chunk.n);
       const length = decodedLengthFromHeaders(chunk.metadata);
       if (!moreChunksFollow(newest.k, chunk) || length === undefined) return;
-      inFlight.push(fetchChunk(ctx, newest.k + 1, newest.start + length, stop.signal, reportProgress));
+      inFlight.push(fetchChunk(ctx, newest.k + 1, newest.start + length, stop.signal, writeback, reportProgress));
     }
   };
   // The previous chunk's hash, flush and record, running while later chunks download.
@@ -326,6 +338,7 @@ async function fetchChunks(ctx: RunContext<DownloadRecord>, session: DownloadSes
     ctx.signal.removeEventListener('abort', stopWithRun);
     await Promise.allSettled(inFlight.map((fetch) => fetch.done));
     await committing.catch(() => {});
+    await writeback.close();
   }
 }
 
