@@ -4,7 +4,7 @@
  * Each chunk is flushed before it is recorded, and the file is only saved once its last chunk is flushed. Left
  * alone, the operating system keeps gigabytes of a download in memory (Linux starts writing at 10% of RAM), so
  * that flush had a whole chunk — with two chunks on the wire, up to two — to write, and the last one held up the
- * end of every download by 80–170 ms with nothing else to do. Asking for a flush every few MB as bytes arrive
+ * end of every download by 100–150 ms with nothing else to do. Asking for a flush every few MB as bytes arrive
  * spreads the same writing over the transfer; the flush before each record still decides what is durable, so
  * nothing here changes what a crash or a power cut can leave behind.
  */

@@ -35,32 +35,39 @@ function heldFlushes() {
   return { started, sync, releaseAll };
 }
 
+/** Long enough for a flush started in the background to reach the file. */
+const pause = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A writeback on a real partial file that flushes every 1000 bytes, with its flushes held. */
+function heldWriteback() {
+  const flushes = heldFlushes();
+  return { flushes, writeback: new EarlyWriteback(partialFile(), { everyBytes: 1000, sync: flushes.sync }) };
+}
+
 describe('EarlyWriteback', () => {
   it('starts a flush once enough bytes have arrived, and not before', async () => {
-    const flushes = heldFlushes();
-    const writeback = new EarlyWriteback(partialFile(), { everyBytes: 1000, sync: flushes.sync });
+    const { flushes, writeback } = heldWriteback();
     writeback.wrote(600);
     writeback.wrote(399);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pause();
     expect(flushes.started).toHaveLength(0);
     writeback.wrote(1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pause();
     expect(flushes.started).toHaveLength(1);
     await flushes.releaseAll();
     await writeback.close();
   });
 
   it('never runs two flushes at once, and counts afresh from each flush it starts', async () => {
-    const flushes = heldFlushes();
-    const writeback = new EarlyWriteback(partialFile(), { everyBytes: 1000, sync: flushes.sync });
+    const { flushes, writeback } = heldWriteback();
     writeback.wrote(1000);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pause();
     writeback.wrote(5000); // arrives while the first flush runs
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pause();
     expect(flushes.started).toHaveLength(1);
     await flushes.releaseAll();
     writeback.wrote(1000);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pause();
     expect(flushes.started).toHaveLength(2);
     expect(flushes.started[1]).toBe(flushes.started[0]); // one file handle for the whole run
     await flushes.releaseAll();
@@ -68,19 +75,18 @@ describe('EarlyWriteback', () => {
   });
 
   it('closing waits for the flush in progress and starts no more', async () => {
-    const flushes = heldFlushes();
-    const writeback = new EarlyWriteback(partialFile(), { everyBytes: 1000, sync: flushes.sync });
+    const { flushes, writeback } = heldWriteback();
     writeback.wrote(1000);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pause();
     let closed = false;
     const closing = writeback.close().then(() => (closed = true));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pause();
     expect(closed).toBe(false);
     await flushes.releaseAll();
     await closing;
     expect(closed).toBe(true);
     writeback.wrote(10_000);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pause();
     expect(flushes.started).toHaveLength(1);
   });
 
@@ -88,7 +94,7 @@ describe('EarlyWriteback', () => {
     const errors: unknown[] = [];
     const writeback = new EarlyWriteback(join(partialFile(), '..', 'missing.part'), { everyBytes: 10, onError: (e) => errors.push(e) });
     writeback.wrote(10);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pause(50);
     writeback.wrote(10);
     await writeback.close();
     expect(errors).toHaveLength(2);
