@@ -50,8 +50,6 @@ interface Round {
   app: Measurement;
 }
 const rounds: Round[] = [];
-/** The plain downloads of a round, in the order of round 0; each later round starts one further along. */
-const DOWNLOADS = ['baseline', 'app', 'chunked', 'appOnBaselineMessage'] as const;
 
 /** Acknowledges a message and frees the emulator's disk. */
 async function finish(messageId: string): Promise<void> {
@@ -115,6 +113,7 @@ try {
       // the single-request one 9 s. Rotating gives each download every position over four rounds.
       const chunkedFile = join(work, `chunked-${gib}.bin`);
       const secondAppFolder = join(work, `app-${gib}-baseline-message`);
+      // Listed in the order of round 0; each later round starts one further along.
       const runners = {
         baseline: async () =>
           measure(root, '_baseline', ['download', sandbox.url, RECIPIENT, baseFile, plain.baseline], env(RECIPIENT), {
@@ -128,9 +127,10 @@ try {
         appOnBaselineMessage: async () =>
           cli(RECIPIENT, ['download', plain.baseline, '--out', secondAppFolder, '--json'], await stored(plain.baseline)),
       };
+      const names = Object.keys(runners) as (keyof typeof runners)[];
       const measured: Partial<Record<keyof typeof runners, Measurement>> = {};
-      for (let i = 0; i < DOWNLOADS.length; i++) {
-        const name = DOWNLOADS[(i + round) % DOWNLOADS.length]!;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(i + round) % names.length]!;
         measured[name] = await runners[name]();
       }
       const { baseline, app, chunked, appOnBaselineMessage } = measured as Record<keyof typeof runners, Measurement>;
@@ -139,11 +139,9 @@ try {
       rounds.push({ size: bytes, operation: 'download, baseline message', baseline, app: appOnBaselineMessage });
       await checkIdentical(`baseline download of ${gib} GiB`, baseFile, bytes, sourceHash);
       await checkIdentical(`chunk-by-chunk baseline download of ${gib} GiB`, chunkedFile, bytes, sourceHash);
-      for (const [label, run] of [
-        ['app download', app],
-        ["app download of the baseline's message", appOnBaselineMessage],
-      ] as const)
-        await checkIdentical(`${label} of ${gib} GiB`, (JSON.parse(run.output) as { path: string }).path, bytes, sourceHash);
+      const savedPath = (run: Measurement) => (JSON.parse(run.output) as { path: string }).path;
+      await checkIdentical(`app download of ${gib} GiB`, savedPath(app), bytes, sourceHash);
+      await checkIdentical(`app download of the baseline's ${gib} GiB message`, savedPath(appOnBaselineMessage), bytes, sourceHash);
       rmSync(appFolder, { recursive: true, force: true });
       rmSync(secondAppFolder, { recursive: true, force: true });
       await finish(plain.app);
