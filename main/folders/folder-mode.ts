@@ -178,13 +178,23 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+/**
+ * The name a file is written under before it is renamed into place. One name per target, not a random one: these
+ * folders belong to the person and the programs reading them, and a crash mid-write must not leave a stray file
+ * there for good. Each target has one writer at a time, so the next write to it (a restart redoes unfinished
+ * placements) takes the same name over and the leftover goes.
+ */
+function writingName(target: string, suffix: '.tmp' | '.part'): string {
+  return suffix === '.tmp' ? path.join(path.dirname(target), `.${path.basename(target)}.tmp`) : `${target}.part`;
+}
+
 /** Renames, or copies and removes across disks (a TEMP on another volume); the target is replaced. */
 async function moveFile(from: string, to: string): Promise<void> {
   try {
     await rename(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    const partial = `${to}.${randomUUID()}.part`;
+    const partial = writingName(to, '.part');
     await copyFile(from, partial);
     await flushFile(partial);
     await rename(partial, to);
@@ -204,8 +214,8 @@ async function flushFile(file: string): Promise<void> {
 
 /** Writes text so a reader sees all of it or none: temp file, flush, rename. */
 async function writeTextAtomic(file: string, text: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
-  const handle = await open(temp, 'wx');
+  const temp = writingName(file, '.tmp');
+  const handle = await open(temp, 'w');
   try {
     await handle.writeFile(text, 'utf8');
     await handle.sync();

@@ -205,6 +205,20 @@ describe('sending from OUT', () => {
     expect(await readFile(join(folders.sent, 'same_2.dat'), 'utf8')).toBe('round 2');
     await rig.close();
   }, 60_000);
+
+  it('leaves no half-written control file in SENT after a crash: the placement it cut short takes its place', async () => {
+    const rig = await bed.rig(SENDER);
+    const folders = mailboxFolders(rig.mailbox);
+    // What a kill between writing the completed control file and renaming it leaves behind; the restarted service
+    // redoes the placement, writing the same file again.
+    await writeFile(join(folders.sent, '.crashed.ctl.tmp'), '<DTSControl><Version>1.0</Ver');
+    await writeFile(join(folders.out, 'crashed.dat'), 'sent once');
+    await writeFile(join(folders.out, 'crashed.ctl'), controlXml(JAVA_FIELDS));
+    await rig.settle();
+    expect((await readdir(folders.sent)).sort()).toEqual(['crashed.ctl', 'crashed.dat']);
+    expect(controlStatus(await readControl(join(folders.sent, 'crashed.ctl')))).toMatchObject({ status: 'SUCCESS' });
+    await rig.close();
+  }, 60_000);
 });
 
 describe('receiving into IN', () => {
