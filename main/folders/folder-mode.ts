@@ -585,9 +585,7 @@ export class FolderMode {
     const dataPath = this.claimFile(mailbox, claim.claimId, '.dat');
     // A send queued before a crash is found again by its file path rather than queued twice.
     const engine = this.options.engine;
-    const known = [...engine.pendingSends(mailbox.profileId), ...(await engine.sentHistory(mailbox.profileId))].find(
-      (record) => path.resolve(record.filePath) === path.resolve(dataPath),
-    );
+    const known = (await engine.sends(mailbox.profileId)).find((record) => path.resolve(record.filePath) === path.resolve(dataPath));
     if (known) {
       claim.transferId = known.transferId;
       claim.phase = 'sending';

@@ -537,7 +537,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     listSent: async (profileId) => {
       mailboxes.get(profileId);
-      const records = [...(await engine.sentHistory(profileId)), ...engine.pendingSends(profileId)];
+      const records = await engine.sends(profileId);
       return records.map((record) => sentItemView(record, engine.get(record.transferId), parties)).reverse();
     },
     refreshSent: async (profileId, messageId) => {
@@ -598,7 +598,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       }
       emitTransfers();
       events.emit('sent-changed', { profileId: request.profileId });
-      const history = [...(await engine.sentHistory(request.profileId)), ...engine.pendingSends(request.profileId)];
+      const history = await engine.sends(request.profileId);
       return history.filter((r) => records.includes(r.transferId)).map((r) => sentItemView(r, engine.get(r.transferId), parties));
     },
     folderModeStatus: () => folderRunner.view(),

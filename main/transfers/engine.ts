@@ -110,6 +110,12 @@ function isActive(state: TransferState): boolean {
   return state === 'queued' || state === 'running' || state === 'verifying';
 }
 
+/** The history, then the pending sends it does not hold yet (by transfer id). */
+export function withoutRecordedTwice(history: readonly SentRecord[], pending: readonly SentRecord[]): SentRecord[] {
+  const recorded = new Set(history.map((record) => record.transferId));
+  return [...history, ...pending.filter((record) => !recorded.has(record.transferId))];
+}
+
 function progressMarker(record: TransferRecord): number {
   return record.kind === 'upload' ? record.chunksConfirmed + (record.messageId ? 1 : 0) : record.chunksDone;
 }
@@ -470,6 +476,15 @@ export class TransferEngine {
   /** Every message sent from a mailbox on this computer, newest first. */
   async sentHistory(profileId: string): Promise<SentRecord[]> {
     return this.mailbox(profileId).sent();
+  }
+
+  /**
+   * The sent history and the sends still under way, each once. A send that has just finished is written to the
+   * history a moment before its transfer says "done" (so listeners to "done" find it there); in that moment it is
+   * both, and a list built then showed it twice.
+   */
+  async sends(profileId: string): Promise<SentRecord[]> {
+    return withoutRecordedTwice(await this.sentHistory(profileId), this.pendingSends(profileId));
   }
 
   /** Sends of a mailbox that are queued, running, paused or failed: not in the sent history yet. */

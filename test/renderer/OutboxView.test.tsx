@@ -1,6 +1,6 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../renderer/src/App';
 import { installFakeMesh, type Answers } from './fake-mesh';
 import { baseAnswers, ok, resetStores, sentItem, transfer } from './fixtures';
@@ -110,5 +110,24 @@ describe('Sent', () => {
     answer = [collected, failed];
     act(() => fake.emit('sent-changed', { profileId: 'riverside' }));
     expect(await within(grid).findByText('Referral')).toBeInTheDocument();
+  });
+
+  it('shows the newest list when two loads answer out of order', async () => {
+    let hold = false;
+    const held: ((reply: ReturnType<typeof ok>) => void)[] = [];
+    const fake = installFakeMesh(baseAnswers({ listSent: () => (hold ? new Promise((resolve) => held.push(resolve)) : ok([collected])) }));
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(await screen.findByRole('button', { name: 'Sent' }));
+    const grid = await screen.findByRole('grid', { name: 'Messages sent from Riverside Surgery' });
+    await within(grid).findByText('Results');
+    hold = true;
+    act(() => fake.emit('sent-changed', { profileId: 'riverside' }));
+    act(() => fake.emit('sent-changed', { profileId: 'riverside' }));
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    await act(async () => held[1]!(ok([collected, failed])));
+    expect(await within(grid).findByText('Referral')).toBeInTheDocument();
+    await act(async () => held[0]!(ok([collected])));
+    expect(within(grid).getByText('Referral')).toBeInTheDocument();
   });
 });

@@ -45,6 +45,9 @@ function applyWanted(items: SentItem[], wanted: string | undefined): Partial<Sen
     : { wantedMessageId: undefined, notFoundMessageId: wanted };
 }
 
+/** Counts loads, so only the newest one's answer is shown. */
+let loadsStarted = 0;
+
 export const useSentStore = create<SentState>((set, get) => ({
   items: [],
   loading: false,
@@ -56,9 +59,13 @@ export const useSentStore = create<SentState>((set, get) => ({
       set({ profileId, items: [], selectedId: undefined, loadError: undefined, outcome: undefined, notFoundMessageId: undefined });
     }
     set({ loading: true });
+    // Loads overlap (a send, then its "done", each ask for one) and answers can arrive out of order: an older one
+    // landing last would put back the list from before the newest change.
+    const load = ++loadsStarted;
+    const stale = () => load !== loadsStarted || get().profileId !== profileId;
     try {
       const items = await mesh().listSent(profileId).then(unwrap);
-      if (get().profileId !== profileId) return;
+      if (stale()) return;
       set((state) => ({
         items,
         loading: false,
@@ -67,7 +74,7 @@ export const useSentStore = create<SentState>((set, get) => ({
         ...applyWanted(items, state.wantedMessageId),
       }));
     } catch (error) {
-      if (get().profileId !== profileId) return;
+      if (stale()) return;
       set({ loading: false, loadError: messageFor(error) });
     }
   },
