@@ -7,6 +7,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import forge from 'node-forge';
 import { AppError } from '../shared/errors';
+import { isEncryptedPemKey } from '../shared/pem';
 
 /** What a person chose to import. */
 export type CertificateInput =
@@ -97,16 +98,6 @@ export function parseCertificates(data: Buffer): X509Certificate[] {
 
 const PRIVATE_KEY_LABELS = 'ENCRYPTED PRIVATE KEY|RSA PRIVATE KEY|EC PRIVATE KEY|PRIVATE KEY';
 
-/** True when the PEM key needs a passphrase (PKCS#8 encrypted, or the old OpenSSL Proc-Type form). */
-export function isEncryptedPemKey(block: string): boolean {
-  return block.startsWith('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /Proc-Type:\s*4,\s*ENCRYPTED/i.test(block);
-}
-
-function isDecryptFailure(error: unknown): boolean {
-  const text = `${(error as NodeJS.ErrnoException).code ?? ''} ${(error as Error).message ?? ''}`;
-  return /bad decrypt|BAD_DECRYPT|passphrase|password|decrypt/i.test(text);
-}
-
 /** Decodes a PEM private key, asking for (or rejecting) the passphrase as needed. */
 export function parsePemPrivateKey(text: string, passphrase: string | undefined): { key: KeyObject; encrypted: boolean } {
   const [block] = pemBlocks(text, PRIVATE_KEY_LABELS);
@@ -125,7 +116,9 @@ export function parsePemPrivateKey(text: string, passphrase: string | undefined)
     const key = createPrivateKey(encrypted ? { key: block, format: 'pem', passphrase: passphrase! } : { key: block, format: 'pem' });
     return { key, encrypted };
   } catch (error) {
-    if (encrypted && isDecryptFailure(error)) {
+    // A wrong passphrase usually fails the padding check ("bad decrypt"), but about one time in 256 it passes and
+    // leaves garbage that fails to decode instead ("unsupported", "asn1"): for an encrypted key, both mean this.
+    if (encrypted) {
       throw wrongPassphrase(
         'That passphrase is not right for this private key. Check it and try again (passphrases are case-sensitive).',
         String(error),

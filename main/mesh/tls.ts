@@ -1,7 +1,8 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { Socket } from 'node:net';
 import tls from 'node:tls';
 import { AppError } from '../shared/errors';
+import { isEncryptedPemKey } from '../shared/pem';
 
 /** The mailbox's client certificate, as NHS issues it or as IT exports it. */
 export type ClientCertificate =
@@ -80,6 +81,23 @@ export function describeCertificateLoadFailure(error: unknown, kind: ClientCerti
   );
 }
 
+/**
+ * Decodes an encrypted key on its own first, so that any failure is known to be the key's. A wrong passphrase
+ * usually fails the padding check ("bad decrypt"), but about one time in 256 it passes and leaves garbage that fails
+ * to decode instead ("unsupported"), which OpenSSL reports like an unreadable file.
+ */
+function checkKeyPassphrase(keyPem: string, passphrase: string | undefined): void {
+  try {
+    createPrivateKey({ key: keyPem, format: 'pem', passphrase: passphrase ?? '' });
+  } catch (error) {
+    throw certificateUnreadable(
+      'certificate-passphrase-wrong',
+      'The certificate password is wrong. Enter the password you were given with the certificate.',
+      error,
+    );
+  }
+}
+
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
 function unreadableCaFile(error?: unknown): AppError {
@@ -132,6 +150,10 @@ export function buildAgentTlsOptions(settings: TlsSettings, systemStore: () => s
   } else if (client?.kind === 'pfx') {
     options.pfx = client.pfx;
     if (client.passphrase !== undefined) options.passphrase = client.passphrase;
+  }
+  if (client?.kind === 'pem') {
+    const keyPem = client.privateKeyPem.toString();
+    if (isEncryptedPemKey(keyPem)) checkKeyPassphrase(keyPem, client.passphrase);
   }
   let secureContext: tls.SecureContext;
   try {

@@ -222,3 +222,19 @@ export async function createTestPki(dir?: string): Promise<TestPki> {
   ]);
   return { ...pki, files };
 }
+
+/**
+ * A wrong passphrase for an encrypted PEM key that gets past the decryption's padding check, as about one in 256
+ * do: the key then fails to decode as garbage ("unsupported") rather than as "bad decrypt". Found by trying.
+ */
+export function passphrasePastThePaddingCheck(keyPem: string): string {
+  for (let i = 0; i < 20_000; i++) {
+    const candidate = `wrong-${i}`;
+    try {
+      createPrivateKey({ key: keyPem, format: 'pem', passphrase: candidate });
+    } catch (error) {
+      if (!/bad decrypt/i.test(String(error))) return candidate;
+    }
+  }
+  throw new Error('no wrong passphrase got past the padding check in 20,000 tries');
+}

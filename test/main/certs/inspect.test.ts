@@ -12,7 +12,7 @@ import {
   type CertificateInfo,
 } from '../../../main/certs/inspect';
 import { AppError } from '../../../main/shared/errors';
-import type { TestCa } from '../../support/pki';
+import { passphrasePastThePaddingCheck, type TestCa } from '../../support/pki';
 import { createCa, DAY, writeClient, writeForgePfx, writeOpensslPfx, type PemFiles } from './fixtures';
 
 let dir: string;
@@ -211,6 +211,13 @@ describe('an encrypted key', () => {
 
   it('refuses the wrong passphrase', async () => {
     const error = await failure(inspectCertificate({ kind: 'pem', ...files, passphrase: 'Key-passphrase' }));
+    expect(error.code).toBe('certificate-passphrase-wrong');
+    expect(error.message).toMatch(/passphrase is not right/);
+  });
+
+  it('refuses a wrong passphrase that happens to decrypt to garbage, saying so rather than calling the file unreadable', async () => {
+    const passphrase = passphrasePastThePaddingCheck(files.certificate.keyPem);
+    const error = await failure(inspectCertificate({ kind: 'pem', ...files, passphrase }));
     expect(error.code).toBe('certificate-passphrase-wrong');
     expect(error.message).toMatch(/passphrase is not right/);
   });

@@ -10,7 +10,7 @@ import {
   summariseCertificate,
   systemCaCertificates,
 } from '../../../main/mesh/tls';
-import { createCa, issueCertificate, toPfx } from '../../support/pki';
+import { createCa, issueCertificate, passphrasePastThePaddingCheck, toPfx } from '../../support/pki';
 
 const ca = createCa({ commonName: 'TLS Unit Test CA' });
 const client = issueCertificate(ca, { commonName: 'SERVER001.X26.api.mesh-client.nhs.uk', kind: 'client' });
@@ -99,6 +99,20 @@ describe('buildAgentTlsOptions', () => {
     expect(() =>
       buildAgentTlsOptions(
         { clientCertificate: { kind: 'pem', certificatePem: encrypted.certPem, privateKeyPem: encrypted.keyPem, passphrase: 'nope' } },
+        noSystem,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'certificate-passphrase-wrong' }));
+    // About one wrong passphrase in 256 decrypts to garbage instead of failing: the same mistake, the same message.
+    const unlucky = passphrasePastThePaddingCheck(encrypted.keyPem);
+    expect(() =>
+      buildAgentTlsOptions(
+        { clientCertificate: { kind: 'pem', certificatePem: encrypted.certPem, privateKeyPem: encrypted.keyPem, passphrase: unlucky } },
+        noSystem,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'certificate-passphrase-wrong' }));
+    expect(() =>
+      buildAgentTlsOptions(
+        { clientCertificate: { kind: 'pem', certificatePem: encrypted.certPem, privateKeyPem: encrypted.keyPem } },
         noSystem,
       ),
     ).toThrow(expect.objectContaining({ code: 'certificate-passphrase-wrong' }));
