@@ -384,7 +384,7 @@ async function commitChunk(
 async function verify(ctx: RunContext<DownloadRecord>, session: DownloadSession): Promise<void> {
   const record = ctx.record;
   const facts = record.facts as ReceivedMessageFacts;
-  await ctx.setState('verifying');
+  ctx.showState('verifying');
   let size: number;
   try {
     size = (await stat(record.partPath)).size;
@@ -433,7 +433,7 @@ async function verify(ctx: RunContext<DownloadRecord>, session: DownloadSession)
 
 async function place(ctx: RunContext<DownloadRecord>): Promise<void> {
   const record = ctx.record;
-  await ctx.setState('verifying', 'Saving the file');
+  ctx.showState('verifying', 'Saving the file');
   const folder = record.destinationFolder;
   let savedPath: string | undefined;
   try {

@@ -38,6 +38,11 @@ export interface RunContext<R extends TransferRecord> {
   save(): Promise<void>;
   /** Changes the visible state (saved and reported at once). */
   setState(state: TransferState, note?: string): Promise<void>;
+  /**
+   * Changes the visible state at once and leaves it to the next save: for a step that saves straight after, when
+   * a restart would not care (running and verifying resume alike). Each save is a flushed write of the journal.
+   */
+  showState(state: TransferState, note?: string): void;
   /** Reports bytes moved so far (throttled by the engine). */
   progress(bytesDone: number, bytesTotal: number | undefined, chunk?: { k: number; n: number }): void;
   /** A private folder for this transfer's temporary files (compressed chunks). */

@@ -30,6 +30,8 @@ describe('sending and receiving through the engine', () => {
   it('sends a chunked file and the recipient saves it byte for byte, verified, then acknowledges it', async () => {
     const sender = await bed.engine(SENDER, { progressIntervalMs: 0 });
     const recipient = await bed.engine(RECIPIENT, {}, { autoDownload: true });
+    const received: TransferProgress[] = [];
+    recipient.onProgress((progress) => received.push(progress));
     const file = await bed.randomFile('lab results.csv', 3 * MiB + 12_345);
     const events: TransferProgress[] = [];
     sender.onProgress((progress) => events.push(progress));
@@ -69,6 +71,8 @@ describe('sending and receiving through the engine', () => {
     expect(poll).toMatchObject({ listed: 1, newMessages: 1, downloadsQueued: 1, moreWaiting: false, handshake: true });
     expect(finished).toHaveLength(1);
     expect(finished[0]).toMatchObject({ state: 'done', messageId: sent.messageId });
+    // Checking and saving are shown as they start, though neither writes the journal for it.
+    expect(received.filter((e) => e.state === 'verifying').map((e) => e.note)).toEqual([undefined, 'Saving the file']);
     const savedPath = finished[0]!.savedPath!;
     expect(savedPath).toBe(join(bed.downloadFolder(RECIPIENT), 'lab results.csv'));
     expect(await sha256OfFile(savedPath)).toBe(file.sha256);
