@@ -48,15 +48,19 @@ function certificateUnreadable(code: CertificateLoadCode, message: string, error
   return new AppError({ code, message, detail, cause: error });
 }
 
+function wrongPassword(error: unknown): AppError {
+  return certificateUnreadable(
+    'certificate-passphrase-wrong',
+    'The certificate password is wrong. Enter the password you were given with the certificate.',
+    error,
+  );
+}
+
 /** Turns an OpenSSL failure loading the client certificate into a sentence about what to fix. */
 export function describeCertificateLoadFailure(error: unknown, kind: ClientCertificate['kind']): AppError {
   const text = `${(error as NodeJS.ErrnoException)?.code ?? ''} ${(error as Error)?.message ?? ''}`;
   if (/mac verify failure|bad decrypt|BAD_DECRYPT|bad password|MAC_VERIFY|interrupted or cancelled/i.test(text)) {
-    return certificateUnreadable(
-      'certificate-passphrase-wrong',
-      'The certificate password is wrong. Enter the password you were given with the certificate.',
-      error,
-    );
+    return wrongPassword(error);
   }
   if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(text)) {
     return certificateUnreadable(
@@ -90,11 +94,7 @@ function checkKeyPassphrase(keyPem: string, passphrase: string | undefined): voi
   try {
     createPrivateKey({ key: keyPem, format: 'pem', passphrase: passphrase ?? '' });
   } catch (error) {
-    throw certificateUnreadable(
-      'certificate-passphrase-wrong',
-      'The certificate password is wrong. Enter the password you were given with the certificate.',
-      error,
-    );
+    throw wrongPassword(error);
   }
 }
 
