@@ -51,7 +51,7 @@ const { hardenWebContents, isAppUrl, isExternalLinkAllowed } = await import('../
 const { connectIpc } = await import('../../../main/app/ipc');
 const { createAppServices } = await import('../../../main/services/app-services');
 const { silentLogger } = await import('../../../main/log/logger');
-const { requestNames, requestChannel } = await import('../../../main/contract/channels');
+const { allRequestNames, requestSenders, requestChannel } = await import('../../../main/contract/channels');
 const { electronPlatform } = await import('../../../main/app/platform');
 const { proxyFromPacResult } = await import('../../../main/services/platform');
 const { trayTooltip } = await import('../../../main/app/tray');
@@ -151,9 +151,14 @@ describe('IPC', () => {
       electron.handlers.get(requestChannel(name as never))!({ senderFrame: { url, parent } }, args);
   }
 
-  it('registers exactly one handler per request in the contract', async () => {
+  it('registers exactly one handler per request in the contract, bridge-only ones included', async () => {
     await connect();
-    expect([...electron.handlers.keys()].sort()).toEqual(requestNames.map((n) => requestChannel(n)).sort());
+    expect(allRequestNames).toContain('registerFilePath');
+    expect([...electron.handlers.keys()].sort()).toEqual(
+      Object.keys(requestSenders)
+        .map((n) => requestChannel(n as never))
+        .sort(),
+    );
   });
 
   it('answers the app page through the validating dispatcher', async () => {
