@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../log/logger';
+import { installProcessGuard } from '../log/process-guard';
 import { createAppServices } from '../services/app-services';
 import { defaultDataFolder, logFolder } from '../shared/paths';
 import { startPreviewServer } from './server';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const dataFolder = values['data-dir'] ?? defaultDataFolder();
   const level = values['log-level'] === 'debug' ? 'debug' : 'info';
   const log = createLogger({ folder: logFolder(dataFolder), level });
+  installProcessGuard(log);
   const services = await createAppServices({ shell: 'preview', dataFolder, log });
   const preview = await startPreviewServer({
     services,
