@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { AppError, toAppError } from '../shared/errors';
 import { DEMO_MAILBOXES, DEMO_WORKFLOWS } from './demo-data';
 import { parseMailboxesJsonl, parseWorkflowsJsonl } from './jsonl';
+import { ADMIN_TOKEN_HEADER } from './request-guard';
 import { startSandbox } from './server';
 import type { ClientCertificateMode, RunningSandbox, SandboxOptions } from './types';
 
@@ -26,6 +27,9 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --auth full|none          check Authorization headers (default full) or accept any
   --enforce-workflows       refuse sends outside the configured workflows (SEND 16/17)
   --no-transfer-gzip        never gzip downloads on the fly (benchmarks measure raw transfer)
+  --admin-token TOKEN       token admin endpoints want in X-Sandbox-Admin-Token
+                            (or MESH_SANDBOX_ADMIN_TOKEN; default: a random one, printed at start)
+  --open-admin              leave admin endpoints open to any program or web page that reaches them
   --help                    show this help
 `;
 
@@ -54,6 +58,8 @@ export async function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = p
         auth: { type: 'string' },
         'enforce-workflows': { type: 'boolean' },
         'no-transfer-gzip': { type: 'boolean' },
+        'admin-token': { type: 'string' },
+        'open-admin': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     });
@@ -77,6 +83,11 @@ export async function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = p
   if (values['client-ca'] !== undefined && values['tls-cert'] === undefined) {
     throw invalid('--client-ca needs HTTPS: give --tls-cert and --tls-key too.');
   }
+  const adminToken = values['admin-token'] ?? env.MESH_SANDBOX_ADMIN_TOKEN;
+  if (values['open-admin'] && values['admin-token'] !== undefined) {
+    throw invalid('Give --admin-token or --open-admin, not both.');
+  }
+  if (adminToken === '') throw invalid('--admin-token cannot be empty.');
 
   const read = async (file: string) => {
     try {
@@ -101,6 +112,9 @@ export async function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = p
     enforceWorkflowPermissions: values['enforce-workflows'] ?? false,
     compressDownloads: !(values['no-transfer-gzip'] ?? false),
   };
+  // Open only when asked: any web page the person visits can reach a loopback port.
+  if (values['open-admin']) options.adminToken = false;
+  else if (adminToken !== undefined) options.adminToken = adminToken;
   if (values.host !== undefined) options.host = values.host;
   if (values['tls-cert'] !== undefined && values['tls-key'] !== undefined) {
     options.tls = { cert: await read(values['tls-cert']), key: await read(values['tls-key']) };
@@ -144,10 +158,21 @@ export function connectionHelp(sandbox: RunningSandbox, options: SandboxOptions)
     `  curl ${sandbox.url}/messageexchange/_ping`,
     `  ${exampleCommand(sandbox, options)}`,
     '',
-    'Admin: DELETE /admin/reset, POST /admin/faults, POST /admin/clock, POST /admin/expire',
+    ...adminHelp(sandbox),
     'Press Ctrl+C to stop.',
   ];
   return lines.join('\n');
+}
+
+function adminHelp(sandbox: RunningSandbox): string[] {
+  const endpoints = 'Admin: DELETE /admin/reset, POST /admin/faults, POST /admin/clock, POST /admin/expire';
+  if (sandbox.adminToken === undefined) return [endpoints, '  open to anyone who can reach this port (--open-admin)', ''];
+  return [
+    endpoints,
+    `  with the header ${ADMIN_TOKEN_HEADER}: ${sandbox.adminToken}`,
+    `  curl -H '${ADMIN_TOKEN_HEADER}: ${sandbox.adminToken}' ${sandbox.url}/admin/clock`,
+    '',
+  ];
 }
 
 /** Where main writes; tests pass their own. */

@@ -23,6 +23,10 @@ export interface SandboxCore {
   compressDownloads: boolean;
   inboxExpiryDays: number;
   log: (line: string) => void;
+  /** Host header values this sandbox answers to (see request-guard.ts); filled in once it listens. */
+  allowedHosts: readonly string[];
+  /** The token admin routes want; undefined leaves them open. */
+  adminToken?: string;
   /** Aborted when the sandbox closes, so held requests (delay faults) let go. */
   closing: AbortSignal;
 }

@@ -3,6 +3,7 @@
  * integration tests and the in-app training sandbox.
  */
 export { startSandbox, isLoopbackHost } from './server';
+export { ADMIN_TOKEN_HEADER } from './request-guard';
 export { parseMailboxesJsonl, parseWorkflowsJsonl } from './jsonl';
 export { FaultInjector, parseFaultRules, type ActiveFault, type FaultRule } from './faults';
 export { DEMO_MAILBOXES, DEMO_WORKFLOWS } from './demo-data';

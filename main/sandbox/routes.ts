@@ -47,6 +47,9 @@ const route = (name: RouteName, methods: string[], path: string, admin = false):
   admin,
 });
 
+// Health answers anyone who may reach the sandbox (MESH clients ping it); every other admin route changes or reveals state.
+const OPEN_ADMIN_ROUTES = new Set<RouteName>(['health']);
+
 const ROUTES: readonly RouteDefinition[] = [
   ...['/health', '/_status', '/_ping', '/healthcheck', '/messageexchange/_ping', '/messageexchange/deepping'].map((path) =>
     route('health', ['GET'], path, true),
@@ -85,7 +88,14 @@ const ROUTES: readonly RouteDefinition[] = [
 ];
 
 export type RouteMatch =
-  | { kind: 'found'; name: RouteName; params: Record<string, string>; admin: boolean }
+  | {
+      kind: 'found';
+      name: RouteName;
+      params: Record<string, string>;
+      admin: boolean;
+      /** True for admin routes that want the sandbox's admin token (all but health). */
+      needsAdminToken: boolean;
+    }
   | { kind: 'method-not-allowed'; allowed: string[] }
   | { kind: 'not-found' };
 
@@ -108,7 +118,8 @@ export function matchRoute(method: string, segments: readonly string[]): RouteMa
     const params = matchPattern(definition.pattern, segments);
     if (!params) continue;
     if (definition.methods.includes(method)) {
-      return { kind: 'found', name: definition.name, params, admin: definition.admin ?? false };
+      const admin = definition.admin ?? false;
+      return { kind: 'found', name: definition.name, params, admin, needsAdminToken: admin && !OPEN_ADMIN_ROUTES.has(definition.name) };
     }
     for (const allowedMethod of definition.methods) allowed.add(allowedMethod);
   }

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { type IncomingMessage, type Server, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../shared/errors';
@@ -44,6 +45,7 @@ import { handleSend, handleSendChunk } from './handlers/outbox';
 import { sendError } from './http-io';
 import { Mailroom } from './mailroom';
 import { SandboxHttpError, textError } from './mesh-errors';
+import { ADMIN_TOKEN_HEADER, adminTokenMatches, allowedHosts, describeHeader, hostOrOriginRefusal, newAdminToken } from './request-guard';
 import { type RouteName, matchRoute, pathSegments } from './routes';
 import { DiskMessageStore } from './store/disk-store';
 import { MemoryMessageStore } from './store/memory-store';
@@ -134,6 +136,14 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       detail: 'tls.clientCa is required when clientCertificates is required or optional',
     });
   }
+  if (options.adminToken === '') {
+    throw new AppError({
+      code: 'invalid-argument',
+      message: 'The sandbox admin token cannot be empty. Leave it out to get a random one.',
+      detail: 'adminToken is an empty string',
+    });
+  }
+  const adminToken = options.adminToken === false ? undefined : (options.adminToken ?? newAdminToken());
   const log = options.log ?? (() => {});
   const clock = createSandboxClock(options.clock);
   const inboxExpiryDays = options.inboxExpiryDays ?? 5;
@@ -153,11 +163,21 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     compressDownloads: options.compressDownloads ?? true,
     inboxExpiryDays,
     log,
+    // Filled in once the port is known; nothing can arrive before then.
+    allowedHosts: [],
+    ...(adminToken === undefined ? {} : { adminToken }),
     closing: closing.signal,
   };
   if (auth.rejectReusedTokens ?? true) core.replayGuard = new TokenReplayGuard();
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
+    // A client that vanishes mid-request fails these streams; that must cost the client its request, never the process.
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      log(`request stream of ${req.method} ${describeHeader(req.url)} failed: ${errorCode(error)}`),
+    );
+    res.on('error', (error: NodeJS.ErrnoException) =>
+      log(`response to ${req.method} ${describeHeader(req.url)} failed: ${errorCode(error)}`),
+    );
     handleRequest(core, clientCertificates, req, res).catch((error: unknown) => {
       // Last resort: a failure while answering must never take the sandbox down.
       log(`request handling failed: ${String(error)}`);
@@ -180,19 +200,28 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         listener,
       )
     : createHttpServer(streamOptions, listener);
-  // Uploads of many gigabytes take longer than node's default five-minute request limit.
+  // Uploads of many gigabytes take longer than node's default five-minute request limit,
+  // but a connection that never finishes its headers is closed rather than held.
   server.requestTimeout = 0;
+  server.headersTimeout = 15_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, log));
+  // Node drops a connection whose TLS handshake fails; this only says why.
+  server.on('tlsClientError', (error: NodeJS.ErrnoException) => log(`TLS handshake failed: ${errorCode(error)}`));
 
   server.listen(options.port ?? 0, host);
   await once(server, 'listening');
+  // After listening, an 'error' is a failed accept (too many open files, say): the server keeps listening.
+  server.on('error', (error: NodeJS.ErrnoException) => log(`sandbox server error: ${errorCode(error)}`));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('sandbox server has no TCP address');
+  core.allowedHosts = allowedHosts(address.address, address.port, options.tls ? 'https' : 'http');
   const urlHost = isIP(address.address) === 6 ? `[${address.address}]` : address.address;
   const url = `${options.tls ? 'https' : 'http'}://${urlHost}:${address.port}`;
 
   return {
     url,
     port: address.port,
+    adminToken,
     faults: core.faults,
     async close() {
       const closed = once(server, 'close');
@@ -214,6 +243,27 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     lastHandshake: (mailboxId) => mailroom.lastHandshake(mailboxId),
     reset: (mailboxId) => mailroom.reset(mailboxId?.toUpperCase()),
   };
+}
+
+function errorCode(error: NodeJS.ErrnoException): string {
+  return error.code ?? error.message;
+}
+
+// Node's own answers for the parse errors it names; anything else is a plain 400.
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
+/** Answers bytes that are not HTTP (or headers that never finish) and closes that one connection. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, log: (line: string) => void): void {
+  log(`closed a connection that did not speak HTTP: ${errorCode(error)}`);
+  if (error.code === 'ECONNRESET' || !socket.writable || socket.writableEnded) {
+    socket.destroy();
+    return;
+  }
+  const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 /** The request target as a URL; origin-form paths like "//x" stay paths. Undefined when unparseable. */
@@ -243,6 +293,14 @@ async function handleRequest(
   const acceptVersion = parseAcceptHeader(req.headers.accept);
   let apiVersion = acceptVersion ?? 1;
   try {
+    const refusal = hostOrOriginRefusal(req.headers.host, req.headers.origin, core.allowedHosts);
+    if (refusal) {
+      core.log(
+        `refused ${method} ${describeHeader(req.url)} (${refusal.status}): ` +
+          `Host ${describeHeader(req.headers.host)}, Origin ${describeHeader(req.headers.origin)}`,
+      );
+      throw new SandboxHttpError(refusal.status, { kind: 'json', body: { detail: refusal.detail } }, { Connection: 'close' });
+    }
     const url = requestUrl(req.url);
     const segments = url ? pathSegments(url.pathname) : undefined;
     const match = segments ? matchRoute(method, segments) : ({ kind: 'not-found' } as const);
@@ -257,6 +315,17 @@ async function handleRequest(
           Allow: match.allowed.join(', '),
         },
       );
+    }
+    if (match.needsAdminToken && core.adminToken !== undefined) {
+      const given = req.headers[ADMIN_TOKEN_HEADER.toLowerCase()];
+      if (!adminTokenMatches(given, core.adminToken)) {
+        core.log(`refused admin ${method} ${describeHeader(url!.pathname)}: ${given === undefined ? 'no' : 'wrong'} ${ADMIN_TOKEN_HEADER}`);
+        throw new SandboxHttpError(
+          403,
+          { kind: 'json', body: { detail: `Admin endpoints need the ${ADMIN_TOKEN_HEADER} header with this sandbox's admin token.` } },
+          { Connection: 'close' },
+        );
+      }
     }
     const ctx: RequestContext = { req, res, body: req, url: url!, params: match.params, apiVersion, core };
     if (!match.admin) {

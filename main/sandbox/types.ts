@@ -66,6 +66,13 @@ export interface SandboxOptions {
    * does. Default true; benchmarks turn it off to measure raw transfer.
    */
   compressDownloads?: boolean;
+  /**
+   * The secret admin endpoints (reset, faults, clock, reports…) want in the
+   * X-Sandbox-Admin-Token header. Default: a random one for this run, read back
+   * from RunningSandbox.adminToken. `false` leaves them open to anyone who can
+   * reach the sandbox; only the command line does that, and only when asked.
+   */
+  adminToken?: string | false;
   /** One line per notable event (refused token and why, fault fired); default silent. */
   log?: (line: string) => void;
 }
@@ -140,6 +147,8 @@ export interface RunningSandbox {
   /** Base URL, e.g. https://127.0.0.1:43123 */
   url: string;
   port: number;
+  /** The X-Sandbox-Admin-Token value admin endpoints want; undefined when they are open. */
+  adminToken: string | undefined;
   close(): Promise<void>;
   /** In-process fault injection (the same rules as POST /admin/faults). */
   faults: FaultInjector;

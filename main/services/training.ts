@@ -3,17 +3,27 @@ import { mkdir, writeFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger';
 import { MeshClient } from '../mesh/client';
-import { DEMO_MAILBOXES, DEMO_WORKFLOWS, startSandbox, type RunningSandbox } from '../sandbox';
+import { ADMIN_TOKEN_HEADER, DEMO_MAILBOXES, DEMO_WORKFLOWS, startSandbox, type RunningSandbox } from '../sandbox';
 import { APP_VERSION } from '../shared/version';
 import type { TrainingEndpoint } from './mailboxes';
 
 /** The demo mailboxes a newcomer gets: a GP practice, a hospital and a care home. */
 export const TRAINING_MAILBOX_IDS = ['B86001OT01', 'RR8OT001', 'VN1AAOT1'] as const;
 
+/** Where a running training sandbox keeps its admin token, inside its own folder. */
+export const TRAINING_ADMIN_TOKEN_FILE = 'admin-token';
+
 /**
  * The in-app training sandbox: the same MESH emulator the tests use, on a
  * loopback port, with a few demo mailboxes and sample messages, so a newcomer
  * can send and receive at once without touching the real MESH.
+ *
+ * It answers only requests addressed to 127.0.0.1 or localhost and none from
+ * web pages, and its admin endpoints want a token made for this run, so a page
+ * in the person's browser can neither reset their training mailboxes nor inject
+ * faults. The token is also written, readable by this user only, beside the
+ * sandbox's store: whoever can read that folder can change the store anyway,
+ * and the end-to-end tests use it to move the sandbox's clock.
  */
 export class TrainingSandbox implements TrainingEndpoint {
   private running: RunningSandbox | undefined;
@@ -52,7 +62,14 @@ export class TrainingSandbox implements TrainingEndpoint {
         workflows: [...DEMO_WORKFLOWS],
         store: { kind: 'disk', dir: join(this.options.folder, 'store') },
         auth: { mode: 'full' },
+        log: (line) => this.options.log.info('Training sandbox', { line }),
       });
+      try {
+        await writeFile(join(this.options.folder, TRAINING_ADMIN_TOKEN_FILE), sandbox.adminToken ?? '', { mode: 0o600 });
+      } catch (error) {
+        await sandbox.close();
+        throw error;
+      }
       this.running = sandbox;
       const marker = join(this.options.folder, 'seeded');
       const seeded = await readFile(marker, 'utf8').catch(() => undefined);
@@ -74,6 +91,7 @@ export class TrainingSandbox implements TrainingEndpoint {
     const running = this.running;
     this.running = undefined;
     await running?.close();
+    if (running) await rm(join(this.options.folder, TRAINING_ADMIN_TOKEN_FILE), { force: true });
   }
 
   private client(mailboxId: string, url: string): MeshClient {
@@ -138,9 +156,13 @@ export class TrainingSandbox implements TrainingEndpoint {
         localId: 'TRAIN-CP-3',
         fileName: 'care-plan.txt',
       });
-      await fetch(`${sandbox.url}/messageexchange/admin/message/${encodeURIComponent(undelivered)}/event`, {
+      const adminHeaders = {
+        'content-type': 'application/json',
+        ...(sandbox.adminToken ? { [ADMIN_TOKEN_HEADER]: sandbox.adminToken } : {}),
+      };
+      const event = await fetch(`${sandbox.url}/messageexchange/admin/message/${encodeURIComponent(undelivered)}/event`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: adminHeaders,
         body: JSON.stringify({
           status: 'undeliverable',
           code: '14',
@@ -148,9 +170,9 @@ export class TrainingSandbox implements TrainingEndpoint {
           description: 'Message not collected by recipient after 5 days',
         }),
       });
-      await fetch(`${sandbox.url}/messageexchange/admin/report`, {
+      const report = await fetch(`${sandbox.url}/messageexchange/admin/report`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: adminHeaders,
         body: JSON.stringify({
           mailbox_id: 'B86001OT01',
           code: '14',
@@ -162,6 +184,10 @@ export class TrainingSandbox implements TrainingEndpoint {
           linked_message_id: undelivered,
         }),
       });
+      // The sample is a nicety: without it the sandbox still works, so say so in the log and carry on.
+      for (const response of [event, report]) {
+        if (!response.ok) this.options.log.warn('A training sample could not be set up', { url: response.url, status: response.status });
+      }
     } finally {
       hospital.close();
       gp.close();

@@ -16,7 +16,7 @@ import {
   selectedMessage,
   sidebar,
   startTrainingSandbox,
-  trainingSandboxUrl,
+  trainingSandbox,
 } from './training';
 
 const SUBJECT = 'Care plan review for Mrs B';
@@ -38,7 +38,7 @@ test('a non-delivery report arrives, is shown as such, and links to the sent mes
   await expect(sentRow).toContainText('Delivered', { timeout: 30_000 });
 
   // Nobody at the care home collects it; after five days MESH gives up.
-  const sandbox = await trainingSandboxUrl(app.dataFolder);
+  const sandbox = await trainingSandbox(app.dataFolder);
   await sandboxAdmin(sandbox, '/admin/clock', { advanceMs: FIVE_DAYS_AND_A_MINUTE_MS });
   const swept = (await sandboxAdmin(sandbox, '/admin/expire', {})) as { report_ids: string[] };
   expect(swept.report_ids.length).toBeGreaterThan(0);

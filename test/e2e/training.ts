@@ -80,12 +80,19 @@ export async function sha256(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** The app's running training sandbox: where it listens and the admin token it wrote for this run. */
+export interface TrainingSandboxAccess {
+  url: string;
+  adminToken: string;
+}
+
 /**
  * Where the app's training sandbox listens. The app writes it to its log when
- * the sandbox starts; the tests use the sandbox's own admin API (on
+ * the sandbox starts, and its admin token to a file only this user can read
+ * (pages cannot reach either); the tests use the sandbox's own admin API (on
  * 127.0.0.1) only to make MESH do what it does on its own over days.
  */
-export async function trainingSandboxUrl(dataFolder: string): Promise<string> {
+export async function trainingSandbox(dataFolder: string): Promise<TrainingSandboxAccess> {
   const log = await readFile(join(dataFolder, 'logs', 'mesh-desktop.log'), 'utf8');
   const line = log
     .split('\n')
@@ -93,14 +100,16 @@ export async function trainingSandboxUrl(dataFolder: string): Promise<string> {
     .pop();
   const url = line ? (JSON.parse(line) as { detail?: { url?: string } }).detail?.url : undefined;
   if (!url || !url.startsWith('http://127.0.0.1:')) throw new Error(`The training sandbox's address is not in the log:\n${log}`);
-  return url;
+  const adminToken = (await readFile(join(dataFolder, 'training-sandbox', 'admin-token'), 'utf8')).trim();
+  if (!adminToken) throw new Error('The training sandbox wrote no admin token.');
+  return { url, adminToken };
 }
 
-/** Calls the training sandbox's admin API and returns its JSON answer. */
-export async function sandboxAdmin(base: string, path: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${base}${path}`, {
+/** Calls the training sandbox's admin API, with its token, and returns its JSON answer. */
+export async function sandboxAdmin(sandbox: TrainingSandboxAccess, path: string, body: unknown): Promise<unknown> {
+  const response = await fetch(`${sandbox.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-sandbox-admin-token': sandbox.adminToken },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);

@@ -1,11 +1,21 @@
 // A MESH emulator over real TLS that demands a client certificate, with test
 // certificates generated for this run and written to files, as a person
-// would have them. Shared by the command-line and engine tests.
+// would have them. Shared by the command-line and engine tests. It runs as the
+// app runs it: Host and Origin checked, admin endpoints behind a per-run token
+// (adminHeaders() carries it).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type RunningSandbox, type SandboxMailbox, type SandboxOptions, type SandboxWorkflow } from '../../main/sandbox';
-import type { MeshClientOptions } from '../../main/mesh/client';
+import {
+  ADMIN_TOKEN_HEADER,
+  startSandbox,
+  type RunningSandbox,
+  type SandboxMailbox,
+  type SandboxOptions,
+  type SandboxWorkflow,
+} from '../../main/sandbox';
+import { MeshClient, type MeshClientOptions } from '../../main/mesh/client';
+import type { SocketTarget } from './hostile-sockets';
 import { createTestPki, type TestPki, type TestPkiFiles } from './pki';
 
 export const SHARED_KEY = 'TestKey';
@@ -51,6 +61,12 @@ export interface MeshFixture {
   cliEnv(mailboxId: string): NodeJS.ProcessEnv;
   /** MeshClient options for `mailboxId` with the client certificate. */
   clientOptions(mailboxId: string): MeshClientOptions;
+  /** Where raw sockets reach the emulator; with TLS, the CA and the good client certificate. */
+  socketTarget: SocketTarget;
+  /** The header admin requests need (empty when the emulator was started with admin open). */
+  adminHeaders(): Record<string, string>;
+  /** A real MeshClient handshake as `mailboxId` (default X26ABC1): rejects unless the emulator answers it. */
+  handshake(mailboxId?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +84,21 @@ export async function startMeshFixture(options: Partial<SandboxOptions> = {}): P
     ...options,
   });
   const password = (mailboxId: string) => TEST_MAILBOXES.find((m) => m.mailbox_id === mailboxId)?.password ?? 'password';
+  const clientOptions = (mailboxId: string): MeshClientOptions => ({
+    baseUrl: sandbox.url,
+    mailboxId,
+    password: password(mailboxId),
+    sharedKey: SHARED_KEY,
+    clientVersion: 'test',
+    allowSmallChunks: true,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    tls: {
+      clientCertificate: { kind: 'pem', certificatePem: pki.client.certPem, privateKeyPem: pki.client.keyPem },
+      extraCaPems: [pki.ca.certPem],
+      useSystemStore: false,
+    },
+  });
+  const hostname = new URL(sandbox.url).hostname.replace(/^\[|\]$/g, '');
   return {
     sandbox,
     pki,
@@ -85,20 +116,21 @@ export async function startMeshFixture(options: Partial<SandboxOptions> = {}): P
       // The command line keeps its transfer journal here, not in the real user folder.
       MESH_DESKTOP_DATA_DIR: join(folder, 'cli-data'),
     }),
-    clientOptions: (mailboxId) => ({
-      baseUrl: sandbox.url,
-      mailboxId,
-      password: password(mailboxId),
-      sharedKey: SHARED_KEY,
-      clientVersion: 'test',
-      allowSmallChunks: true,
-      retry: { baseDelayMs: 5, maxDelayMs: 20 },
-      tls: {
-        clientCertificate: { kind: 'pem', certificatePem: pki.client.certPem, privateKeyPem: pki.client.keyPem },
-        extraCaPems: [pki.ca.certPem],
-        useSystemStore: false,
-      },
-    }),
+    clientOptions,
+    socketTarget: {
+      host: hostname,
+      port: sandbox.port,
+      ...(sandbox.url.startsWith('https:') ? { tls: { ca: pki.ca.certPem, cert: pki.client.certPem, key: pki.client.keyPem } } : {}),
+    },
+    adminHeaders: (): Record<string, string> => (sandbox.adminToken === undefined ? {} : { [ADMIN_TOKEN_HEADER]: sandbox.adminToken }),
+    handshake: async (mailboxId = 'X26ABC1') => {
+      const client = new MeshClient({ ...clientOptions(mailboxId), retry: { retries: 0 } });
+      try {
+        await client.handshake();
+      } finally {
+        client.close();
+      }
+    },
     close: async () => {
       await sandbox.close();
       rmSync(folder, { recursive: true, force: true });

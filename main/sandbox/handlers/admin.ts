@@ -1,7 +1,8 @@
 /**
- * Unauthenticated test endpoints: NHS sandbox's (health, reset, report,
- * message events, mailbox and message details; mesh-api.md §8.4) and this
- * sandbox's own (faults, clock, expiry sweep).
+ * Test endpoints without a mailbox's Authorization: NHS sandbox's (health,
+ * reset, report, message events, mailbox and message details; mesh-api.md
+ * §8.4) and this sandbox's own (faults, clock, expiry sweep). All but health
+ * want the sandbox's admin token; server.ts checks it before they run.
  */
 import { z } from 'zod';
 import type { RequestContext } from '../context';

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MeshClient, type MeshClientOptions } from '../../../main/mesh/client';
-import { startSandbox } from '../../../main/sandbox';
+import { ADMIN_TOKEN_HEADER, startSandbox } from '../../../main/sandbox';
 import type { RunningSandbox, SandboxOptions } from '../../../main/sandbox';
 import { createTestPki, type TestPki } from '../../support/pki';
 
@@ -95,7 +95,7 @@ export async function startTestbed(options: Partial<SandboxOptions> = {}): Promi
   };
 }
 
-/** Calls a sandbox admin endpoint over the same mutual TLS (plain node:https, not our client). */
+/** Calls a sandbox admin endpoint, with its admin token, over the same mutual TLS (plain node:https, not our client). */
 export async function adminRequest(
   bed: MeshTestbed,
   method: string,
@@ -112,7 +112,10 @@ export async function adminRequest(
         ca: bed.pki.ca.certPem,
         cert: bed.pki.client.certPem,
         key: bed.pki.client.keyPem,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {},
+        headers: {
+          ...(bed.sandbox.adminToken ? { [ADMIN_TOKEN_HEADER]: bed.sandbox.adminToken } : {}),
+          ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+        },
       },
       (res) => {
         const parts: Buffer[] = [];

@@ -88,6 +88,15 @@ describe('optionsFromArgs', () => {
     await expect(optionsFromArgs(argv, {})).rejects.toThrow(message);
   });
 
+  it('leaves the admin token to the sandbox unless one is given, and opens admin only when asked', async () => {
+    expect((await optionsFromArgs([], {})).adminToken).toBeUndefined();
+    expect((await optionsFromArgs([], { MESH_SANDBOX_ADMIN_TOKEN: 'env-token' })).adminToken).toBe('env-token');
+    expect((await optionsFromArgs(['--admin-token', 'flag'], { MESH_SANDBOX_ADMIN_TOKEN: 'env-token' })).adminToken).toBe('flag');
+    expect((await optionsFromArgs(['--open-admin'], {})).adminToken).toBe(false);
+    await expect(optionsFromArgs(['--open-admin', '--admin-token', 'x'], {})).rejects.toThrow(/not both/);
+    await expect(optionsFromArgs(['--admin-token', ''], {})).rejects.toThrow(/cannot be empty/);
+  });
+
   it('refuses unknown flags', async () => {
     await expect(optionsFromArgs(['--colour'], {})).rejects.toThrow();
   });
@@ -109,6 +118,12 @@ describe('main', () => {
       expect(text).toContain('Riverside Medical Practice');
       const ping = await meshRequest({ sandbox: sandbox!, sharedKey: 'TestKey' } as never, { path: '/_ping' });
       expect(ping.status).toBe(200);
+      // The admin token is printed, with how to use it, and nothing admin works without it.
+      expect(sandbox!.adminToken).toBeDefined();
+      expect(text).toContain(`X-Sandbox-Admin-Token: ${sandbox!.adminToken}`);
+      const refused = await meshRequest({ sandbox: sandbox!, sharedKey: 'TestKey' } as never, { path: '/admin/clock', adminToken: null });
+      expect(refused.status).toBe(403);
+      expect((await meshRequest({ sandbox: sandbox!, sharedKey: 'TestKey' } as never, { path: '/admin/clock' })).status).toBe(200);
       const lookup = await meshRequest({ sandbox: sandbox!, sharedKey: 'TestKey' } as never, {
         path: '/messageexchange/endpointlookup/B86001/TOC_FHIR_IP_DISCH',
       });
@@ -138,6 +153,12 @@ describe('main', () => {
 });
 
 describe('connectionHelp', () => {
+  it('says when admin endpoints are open', () => {
+    const text = connectionHelp({ url: 'http://127.0.0.1:1', adminToken: undefined } as never, { sharedKey: 'K', mailboxes: [] });
+    expect(text).toContain('open to anyone who can reach this port (--open-admin)');
+    expect(text).not.toContain('X-Sandbox-Admin-Token');
+  });
+
   it('says when messages are kept only in memory', () => {
     const text = connectionHelp({ url: 'http://127.0.0.1:1' } as never, { sharedKey: 'K', mailboxes: [], store: { kind: 'memory' } });
     expect(text).toContain('memory (messages are lost when it stops)');

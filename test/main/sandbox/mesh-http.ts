@@ -9,6 +9,7 @@ import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createAuthHeader } from '../../../main/mesh/auth';
+import { ADMIN_TOKEN_HEADER } from '../../../main/sandbox';
 import type { TestSandbox } from '../../support/sandbox';
 import { TEST_PASSWORD } from '../../support/sandbox';
 
@@ -28,6 +29,8 @@ export interface MeshRequest {
   accept?: string | null;
   headers?: Record<string, string>;
   body?: Buffer | string | Readable;
+  /** X-Sandbox-Admin-Token value; default the sandbox's own (when it has one), null sends none. */
+  adminToken?: string | null;
   /** Client TLS; default the test's X26ABC1 certificate. */
   tls?: { cert?: string; key?: string; ca: string };
 }
@@ -58,6 +61,8 @@ export async function meshRequest(target: TestSandbox, request: MeshRequest): Pr
         })
       : undefined);
   if (authorization !== undefined) headers.Authorization = authorization;
+  const adminToken = request.adminToken === undefined ? target.sandbox.adminToken : request.adminToken;
+  if (adminToken !== null && adminToken !== undefined) headers[ADMIN_TOKEN_HEADER] = adminToken;
   if (Buffer.isBuffer(request.body) || typeof request.body === 'string') {
     headers['Content-Length'] = String(Buffer.byteLength(request.body));
   }
