@@ -26,6 +26,8 @@ export interface AppInfo {
   nodeVersion: string;
   /** What this shell can do natively (the preview cannot open folders, for example). */
   capabilities: { chooseFolder: boolean; showInFolder: boolean; notifications: boolean };
+  /** Saved transfer records that could not be read at start-up, in sentences for the Transfers view. */
+  transferProblems?: string[];
 }
 
 export type CertificateState = 'valid' | 'expiring-soon' | 'expired' | 'not-yet-valid';

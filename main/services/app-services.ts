@@ -21,7 +21,7 @@ import { AcknowledgedReports, recordedReports, reportInboxItem } from './report-
 import { browserPlatform, type Platform } from './platform';
 import { TrainingSandbox } from './training';
 import { FolderModeRunner } from './folder-runner';
-import { inboxItemView, sentItemView, transferView } from './views';
+import { inboxItemView, sentItemView, setAsideProblems, transferView } from './views';
 
 export interface AppServicesOptions {
   shell: 'electron' | 'preview';
@@ -343,6 +343,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     return use(await clientFor(profileId));
   }
 
+  // Known once the engine has started (before the window can ask) and fixed for the run.
+  const transferProblems = setAsideProblems(engine.setAsideRecords());
   const handlers: RequestHandlers = {
     getAppInfo: () => ({
       productName: PRODUCT_NAME,
@@ -353,6 +355,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       nodeVersion: process.versions.node,
       capabilities: platform.capabilities,
       ...(options.electronVersion ? { electronVersion: options.electronVersion } : {}),
+      ...(transferProblems.length > 0 ? { transferProblems } : {}),
     }),
     getSettings: () => settingsSnapshot(),
     updateSettings: async (patch) => {

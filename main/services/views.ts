@@ -1,6 +1,7 @@
 // Pure conversions from the engine's records to what the window shows.
 import type { InboxItem, SentItem, SentStatus, TransferView } from '../contract/types';
 import type { InboxItem as EngineInboxItem, SentRecord, TransferProgress } from '../transfers';
+import type { SetAsideRecord } from '../transfers/journal';
 import type { PartyDirectory } from './parties';
 
 const HEADER_NAMES: [keyof EngineInboxItem['facts'], string][] = [
@@ -112,4 +113,22 @@ export function transferView(progress: TransferProgress, now = new Date()): Tran
         : {}),
     updatedAt: now.toISOString(),
   };
+}
+
+// Beyond this the sentences would bury the list they sit above; the rest are counted.
+const SET_ASIDE_SENTENCES = 5;
+
+/** What the Transfers view says about journal records set aside at start-up, one sentence each. */
+export function setAsideProblems(setAside: readonly SetAsideRecord[]): string[] {
+  const sentences = setAside
+    .slice(0, SET_ASIDE_SENTENCES)
+    .map((entry) =>
+      entry.movedTo
+        ? `One saved transfer record could not be read and was set aside as ${entry.movedTo}. Nothing else was affected.`
+        : `One saved transfer record could not be read and is being skipped at ${entry.file} (it could not be moved aside). Nothing else was affected.`,
+    );
+  const more = setAside.length - sentences.length;
+  if (more > 0) sentences.push(`${more} more saved transfer record${more === 1 ? ' was' : 's were'} set aside in the same way.`);
+  if (sentences.length > 0) sentences.push('If a send or download you expected is not listed here, start it again.');
+  return sentences;
 }

@@ -23,7 +23,7 @@ import { AppError, toAppError } from '../shared/errors';
 import { runDownload, type DownloadSession } from './download-runner';
 import { buildSidecar, writeSidecar } from './file-placement';
 import { inboxView, type InboxItem } from './inbox';
-import { TransferJournal } from './journal';
+import { TransferJournal, type SetAsideRecord } from './journal';
 import { MailboxActivity } from './mailbox-activity';
 import { MailboxStore, type SentRecord, type UnmatchedReport } from './mailbox-store';
 import { ProgressThrottle, RateEstimator, secondsLeft } from './progress';
@@ -142,6 +142,7 @@ export class TransferEngine {
   private readonly runStartedAt: Date;
   private started = false;
   private stopping = false;
+  private setAside: readonly SetAsideRecord[] = [];
 
   constructor(private readonly options: TransferEngineOptions) {
     const clock = options.clock;
@@ -182,7 +183,9 @@ export class TransferEngine {
     if (this.started) return;
     this.started = true;
     const pruneBefore = this.clock().getTime() - FINISHED_RECORD_RETENTION_MS;
-    for (const record of await this.journal.loadAll()) {
+    const { records, setAside } = await this.journal.loadAll();
+    this.setAside = setAside;
+    for (const record of records) {
       if ((record.state === 'done' || record.state === 'cancelled') && Date.parse(record.updatedAt) < pruneBefore) {
         // Long finished: the sent history and sidecars keep what matters.
         if (record.kind === 'upload' && record.state === 'done') await this.recordSent(record);
@@ -197,8 +200,13 @@ export class TransferEngine {
       }
       if (record.kind === 'upload' && record.state === 'done') await this.recordSent(record);
     }
-    this.log.info('Transfer engine started', { transfers: this.records.size });
+    this.log.info('Transfer engine started', { transfers: this.records.size, setAside: setAside.length });
     this.pump();
+  }
+
+  /** Journal files that held no usable record at start-up, and where each was moved (for the person). */
+  setAsideRecords(): readonly SetAsideRecord[] {
+    return this.setAside;
   }
 
   /**

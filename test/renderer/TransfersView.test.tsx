@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
 import { installFakeMesh, type Answers } from './fake-mesh';
-import { baseAnswers, ok, resetStores, transfer } from './fixtures';
+import { appInfo, baseAnswers, ok, resetStores, transfer } from './fixtures';
 import type { TransferView } from '../../main/contract/types';
 
 beforeEach(resetStores);
@@ -95,6 +95,23 @@ describe('transfers', () => {
     );
     await user.click(await screen.findByRole('button', { name: 'Show in folder in.csv' }));
     expect(fake.calls.find((c) => c.name === 'showInFolder')?.args).toEqual(['C:\\MESH\\in.csv']);
+  });
+
+  it('says when a saved transfer record was set aside at start-up, and where it went', async () => {
+    const sentence =
+      'One saved transfer record could not be read and was set aside as C:\\Data\\journal\\x.json.unreadable. Nothing else was affected.';
+    await openTransfers([transfer()], { getAppInfo: () => ok(appInfo({ transferProblems: [sentence] })) });
+    expect(await screen.findByText(sentence)).toBeInTheDocument();
+    // role="text" keeps the callout's label one phrase for screen readers, so its name is read from the text.
+    expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toContain('Important: Saved transfers set aside');
+    // The transfers that did load are shown as usual.
+    expect(screen.getByRole('listitem', { name: 'Sending scan.zip to Y12XYZ9' })).toBeInTheDocument();
+  });
+
+  it('says nothing about set-aside records when there were none', async () => {
+    await openTransfers([transfer()]);
+    await screen.findByRole('listitem', { name: 'Sending scan.zip to Y12XYZ9' });
+    expect(screen.queryByText(/set aside/)).not.toBeInTheDocument();
   });
 
   it('shows the number in progress beside the folder', async () => {

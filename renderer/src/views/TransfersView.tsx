@@ -18,6 +18,8 @@ import { mesh } from '../mesh';
 const ACTION_WORDS: Record<TransferAction, string> = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Try again' };
 // Finished transfers beyond this are not drawn: the list is for what is happening now.
 const FINISHED_SHOWN = 100;
+// One empty list for every render: a selector that answers a new [] each time makes zustand re-render for ever.
+const NO_PROBLEMS: readonly string[] = [];
 
 function TransferCard({ transfer }: { transfer: TransferView }) {
   const act = useTransfersStore((s) => s.act);
@@ -84,6 +86,7 @@ function TransferCard({ transfer }: { transfer: TransferView }) {
 /** Transfers: every file moving in or out, with progress and what can be done about each. */
 export function TransfersView() {
   const { transfers, loaded, loadError, load, announcement } = useTransfersStore();
+  const problems = useAppStore((s) => s.info?.transferProblems ?? NO_PROBLEMS);
   useEffect(() => {
     void load();
   }, [load]);
@@ -101,6 +104,20 @@ export function TransfersView() {
         <div className="app-outcome app-outcome--error" role="alert">
           <p className="app-outcome__title">Transfers could not be loaded</p>
           <p className="nhsuk-body-s nhsuk-u-margin-bottom-0">{loadError}</p>
+        </div>
+      )}
+      {problems.length > 0 && (
+        <div className="nhsuk-warning-callout">
+          <h2 className="nhsuk-warning-callout__label">
+            <span role="text">
+              <span className="nhsuk-u-visually-hidden">Important: </span>Saved transfers set aside
+            </span>
+          </h2>
+          {problems.map((problem) => (
+            <p key={problem} className="nhsuk-body-s">
+              {problem}
+            </p>
+          ))}
         </div>
       )}
       {failed.length > 0 && (

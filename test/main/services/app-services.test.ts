@@ -26,7 +26,8 @@ let recipient: string;
 const keychainService = `MESH Desktop test ${randomUUID()}`;
 
 async function call<T>(name: string, ...args: unknown[]): Promise<T> {
-  const reply = (await services.dispatch(name, args)) as Reply<T>;
+  // These tests play the preload bridge, which alone may register a picked file.
+  const reply = (await services.dispatch(name, args, 'bridge')) as Reply<T>;
   if (!reply.ok) throw new Error(`${name}: ${reply.error.code}: ${reply.error.message}`);
   return reply.value;
 }

@@ -39,7 +39,8 @@ describe('TransferJournal', () => {
     await journal.save(record('b', '2025-01-02T00:00:00Z'));
     await journal.save(record('a', '2025-01-01T00:00:00Z'));
     const loaded = await new TransferJournal(dir, silentLogger).loadAll();
-    expect(loaded.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(loaded.records.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(loaded.setAside).toEqual([]);
   });
 
   it('keeps the latest of many quick saves of one record', async () => {
@@ -51,7 +52,7 @@ describe('TransferJournal', () => {
       saves.push(journal.save(r));
     }
     await Promise.all(saves);
-    const [loaded] = await journal.loadAll();
+    const [loaded] = (await journal.loadAll()).records;
     expect((loaded as DownloadRecord).chunksDone).toBe(20);
   });
 
@@ -62,7 +63,7 @@ describe('TransferJournal', () => {
     const saving = journal.save(r);
     r.chunksDone = 99;
     await saving;
-    const [loaded] = await journal.loadAll();
+    const [loaded] = (await journal.loadAll()).records;
     expect((loaded as DownloadRecord).chunksDone).toBe(1);
   });
 
@@ -71,7 +72,7 @@ describe('TransferJournal', () => {
     await journal.save(record('a', '2025-01-01T00:00:00Z'));
     await writeFile(join(dir, 'journal', '.a.json.1234.tmp'), '{"id":"a","kind":"downl');
     const loaded = await journal.loadAll();
-    expect(loaded).toHaveLength(1);
+    expect(loaded.records).toHaveLength(1);
     expect(await readdir(join(dir, 'journal'))).toEqual(['a.json']);
   });
 
@@ -80,7 +81,11 @@ describe('TransferJournal', () => {
     await writeFile(join(dir, 'journal', 'bad.json'), 'not json');
     await writeFile(join(dir, 'journal', 'odd.json'), '{"hello":1}');
     const loaded = await new TransferJournal(dir, silentLogger).loadAll();
-    expect(loaded).toEqual([]);
+    expect(loaded.records).toEqual([]);
+    expect(loaded.setAside.map((entry) => entry.movedTo).sort()).toEqual([
+      join(dir, 'journal', 'bad.json.unreadable'),
+      join(dir, 'journal', 'odd.json.unreadable'),
+    ]);
     expect((await readdir(join(dir, 'journal'))).sort()).toEqual(['bad.json.unreadable', 'odd.json.unreadable']);
     expect(await readFile(join(dir, 'journal', 'bad.json.unreadable'), 'utf8')).toBe('not json');
   });
@@ -89,7 +94,7 @@ describe('TransferJournal', () => {
     const journal = new TransferJournal(dir, silentLogger);
     await journal.save(record('a', '2025-01-01T00:00:00Z'));
     await journal.remove('a');
-    expect(await journal.loadAll()).toEqual([]);
+    expect(await journal.loadAll()).toEqual({ records: [], setAside: [] });
   });
 
   it('refuses ids that could name a path', async () => {
@@ -98,7 +103,7 @@ describe('TransferJournal', () => {
   });
 
   it('returns nothing for a fresh state folder', async () => {
-    expect(await new TransferJournal(join(dir, 'none'), silentLogger).loadAll()).toEqual([]);
+    expect(await new TransferJournal(join(dir, 'none'), silentLogger).loadAll()).toEqual({ records: [], setAside: [] });
   });
 });
 
