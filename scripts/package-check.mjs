@@ -9,7 +9,7 @@
 import { build, Platform } from 'electron-builder';
 import asar from '@electron/asar';
 import yaml from 'js-yaml';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,14 @@ try {
   for (const f of own) console.log(`  ${f}`);
   const needed = ['/package.json', '/out/main/electron.mjs', '/out/preload/electron.cjs', '/out/renderer/index.html'];
   const missing = needed.filter((f) => !files.includes(f));
+  // Beside app.asar, in the install folder's resources: what IT loads into the Group Policy editor or Intune.
+  const resources = join(work, 'dist', 'linux-unpacked', 'resources');
+  for (const template of ['policy/mesh-desktop.admx', 'policy/en-GB/mesh-desktop.adml', 'policy/en-US/mesh-desktop.adml']) {
+    if (!existsSync(join(resources, template))) missing.push(`resources/${template}`);
+    else if (readFileSync(join(resources, template), 'utf8') !== readFileSync(join(root, 'resources', template), 'utf8'))
+      missing.push(`resources/${template} (differs from the checked-in template)`);
+    else console.log(`  resources/${template}`);
+  }
   if (unexpected.length > 0 || missing.length > 0) {
     if (unexpected.length) console.error(`Files that must not be packed:\n  ${unexpected.join('\n  ')}`);
     if (missing.length) console.error(`Files the app needs but were not packed:\n  ${missing.join('\n  ')}`);

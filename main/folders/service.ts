@@ -13,7 +13,8 @@ import type { Logger } from '../log/logger';
 import { MeshTransferClient } from '../mesh/local-id-tracking';
 import { SecretStore } from '../secrets/keychain';
 import { MailboxService } from '../services/mailboxes';
-import { defaultPolicyPath, loadPolicy } from '../settings/policy';
+import { machinePolicyLoader, PolicyWatch } from '../settings/machine-policy';
+import type { RegistryReader } from '../settings/reg-query';
 import { SettingsStore } from '../settings/store';
 import type { EffectiveMailbox } from '../settings/effective';
 import { AppError } from '../shared/errors';
@@ -125,19 +126,35 @@ export interface FolderServiceOptions {
   /** Aborting stops the service cleanly. */
   signal: AbortSignal;
   policyPath?: string;
+  /** Group Policy's registry; default: reg.exe on Windows, none elsewhere. */
+  registry?: RegistryReader;
+  /** How often policy is read again; tests shorten it. Default: every minute. */
+  policyRecheckMs?: number;
   keychainService?: string;
   statusIntervalMs?: number;
-  /** Called once everything is running (tests and the command line). */
+  /** Called once everything is running, and again after each restart for a policy change (tests and the command line). */
   onStarted?(mailboxes: FolderMailbox[]): void;
 }
 
-/** Runs folder mode for every folder-mode mailbox until `signal` aborts; then shuts down through the engine. */
+/**
+ * Runs folder mode for every folder-mode mailbox until `signal` aborts; then
+ * shuts down through the engine. When IT's policy changes, it stops at a safe
+ * point and starts again with the new settings, so a mailbox, folder, proxy or
+ * certificate authority set by Group Policy applies without a restart.
+ */
 export async function runFolderService(options: FolderServiceOptions): Promise<void> {
   const { dataFolder, log } = options;
   const releaseLock = await takeLock(dataFolder);
   try {
-    const policy = await loadPolicy(options.policyPath ?? defaultPolicyPath(process.platform, process.env));
-    const store = await SettingsStore.open(dataFolder, { policy });
+    const policyWatch = new PolicyWatch({
+      load: machinePolicyLoader({
+        ...(options.policyPath ? { policyPath: options.policyPath } : {}),
+        ...(options.registry ? { registry: options.registry } : {}),
+      }),
+      log: log.child('policy'),
+      ...(options.policyRecheckMs ? { intervalMs: options.policyRecheckMs } : {}),
+    });
+    const store = await SettingsStore.open(dataFolder, { policy: await policyWatch.read() });
     const secrets = new SecretStore(options.keychainService ? { service: options.keychainService } : {});
     const mailboxService = new MailboxService({
       dataFolder,
@@ -147,72 +164,93 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
       training: { url: () => undefined, sharedKey: '', passwordFor: () => undefined },
       log,
     });
-    const notRunning = store.effective.settings.mailboxes
-      .filter((mailbox) => mailbox.folderMode?.enabled && !mailbox.usable)
-      .map((mailbox) => ({ mailboxId: mailbox.mailboxId, reason: mailbox.unusableReason ?? 'This mailbox cannot connect.' }));
-    const mailboxes = folderMailboxesOf(store.effective.settings.mailboxes);
-    const clients = new Map<string, Promise<MeshTransferClient>>();
-    const clientFor = (profileId: string) => {
-      let client = clients.get(profileId);
-      if (!client) {
-        client = mailboxService.connectionFor(profileId).then((connection) => new MeshTransferClient(connection));
-        client.catch(() => clients.delete(profileId));
-        clients.set(profileId, client);
-      }
-      return client;
-    };
-    // Assigned below; the engine only calls back once polling has started.
-    // eslint-disable-next-line prefer-const
-    let folderMode: FolderMode | undefined;
-    const engine = new TransferEngine({
-      stateFolder: join(dataFolder, 'folder-mode', 'transfers'),
-      clientFor,
-      mailboxSettings: (profileId) => {
-        const mailbox = mailboxes.find((m) => m.profileId === profileId);
-        if (!mailbox) throw new AppError({ code: 'not-configured', message: 'That mailbox is not in folder mode.' });
-        return folderModeTransferSettings(mailbox);
-      },
-      log,
-      concurrency: store.effective.settings.maxConcurrentTransfers,
-      events: { inboxChanged: (profileId) => folderMode?.noteInboxChecked(profileId) },
+    // Each session runs the settings as they are; a policy change ends it and the loop starts the next.
+    let onPolicyChange: () => void = () => undefined;
+    policyWatch.start((next) => {
+      store.setPolicy(next);
+      onPolicyChange();
     });
-    await engine.start();
-    folderMode = new FolderMode({ engine, mailboxes: () => mailboxes, log });
-    await folderMode.start();
-    const startedAt = new Date().toISOString();
-    const refreshMs = options.statusIntervalMs ?? 15_000;
-    const writeStatus = async (running: boolean) => {
-      const statuses = await folderMode!.status();
-      const status: FolderServiceStatus = {
-        pid: process.pid,
-        running,
-        startedAt,
-        updatedAt: new Date().toISOString(),
-        refreshSeconds: Math.round(refreshMs / 1000),
-        mailboxes: statuses.map((s) => ({
-          ...s,
-          pollIntervalMinutes: mailboxes.find((m) => m.profileId === s.profileId)?.pollIntervalMinutes ?? 30,
-          // The window shows what folder mode did from this file, whoever runs it.
-          activity: folderMode!.activity(s.profileId).slice(0, 50),
-        })),
-        notRunning,
+    const session = async (policyChanged: Promise<void>): Promise<void> => {
+      const notRunning = store.effective.settings.mailboxes
+        .filter((mailbox) => mailbox.folderMode?.enabled && !mailbox.usable)
+        .map((mailbox) => ({ mailboxId: mailbox.mailboxId, reason: mailbox.unusableReason ?? 'This mailbox cannot connect.' }));
+      const mailboxes = folderMailboxesOf(store.effective.settings.mailboxes);
+      const clients = new Map<string, Promise<MeshTransferClient>>();
+      const clientFor = (profileId: string) => {
+        let client = clients.get(profileId);
+        if (!client) {
+          client = mailboxService.connectionFor(profileId).then((connection) => new MeshTransferClient(connection));
+          client.catch(() => clients.delete(profileId));
+          clients.set(profileId, client);
+        }
+        return client;
       };
-      await writeJsonAtomic(join(dataFolder, STATUS_FILE_NAME), status).catch((error: unknown) =>
-        log.warn('Could not write the folder-mode status file', { error: String(error) }),
-      );
+      // Assigned below; the engine only calls back once polling has started.
+      // eslint-disable-next-line prefer-const
+      let folderMode: FolderMode | undefined;
+      const engine = new TransferEngine({
+        stateFolder: join(dataFolder, 'folder-mode', 'transfers'),
+        clientFor,
+        mailboxSettings: (profileId) => {
+          const mailbox = mailboxes.find((m) => m.profileId === profileId);
+          if (!mailbox) throw new AppError({ code: 'not-configured', message: 'That mailbox is not in folder mode.' });
+          return folderModeTransferSettings(mailbox);
+        },
+        log,
+        concurrency: store.effective.settings.maxConcurrentTransfers,
+        events: { inboxChanged: (profileId) => folderMode?.noteInboxChecked(profileId) },
+      });
+      await engine.start();
+      folderMode = new FolderMode({ engine, mailboxes: () => mailboxes, log });
+      await folderMode.start();
+      const startedAt = new Date().toISOString();
+      const refreshMs = options.statusIntervalMs ?? 15_000;
+      const writeStatus = async (running: boolean) => {
+        const statuses = await folderMode!.status();
+        const status: FolderServiceStatus = {
+          pid: process.pid,
+          running,
+          startedAt,
+          updatedAt: new Date().toISOString(),
+          refreshSeconds: Math.round(refreshMs / 1000),
+          mailboxes: statuses.map((s) => ({
+            ...s,
+            pollIntervalMinutes: mailboxes.find((m) => m.profileId === s.profileId)?.pollIntervalMinutes ?? 30,
+            // The window shows what folder mode did from this file, whoever runs it.
+            activity: folderMode!.activity(s.profileId).slice(0, 50),
+          })),
+          notRunning,
+        };
+        await writeJsonAtomic(join(dataFolder, STATUS_FILE_NAME), status).catch((error: unknown) =>
+          log.warn('Could not write the folder-mode status file', { error: String(error) }),
+        );
+      };
+      await writeStatus(true);
+      log.info('Folder mode running', { mailboxes: mailboxes.map((m) => m.mailboxId), notRunning });
+      options.onStarted?.(mailboxes);
+      const timer = setInterval(() => void writeStatus(true), refreshMs);
+      const stopped = new Promise((resolve) => options.signal.addEventListener('abort', resolve, { once: true }));
+      if (!options.signal.aborted) await Promise.race([stopped, policyChanged]);
+      clearInterval(timer);
+      log.info('Folder mode stopping');
+      await folderMode.stop();
+      await engine.shutdown();
+      for (const client of clients.values()) await client.then((c) => c.close()).catch(() => undefined);
+      // A restart for new policy is not a stop: `mesh-desktop status` should not see the service as down.
+      if (options.signal.aborted) {
+        await writeStatus(false);
+        log.info('Folder mode stopped');
+      }
     };
-    await writeStatus(true);
-    log.info('Folder mode running', { mailboxes: mailboxes.map((m) => m.mailboxId), notRunning });
-    options.onStarted?.(mailboxes);
-    const timer = setInterval(() => void writeStatus(true), refreshMs);
-    if (!options.signal.aborted) await new Promise((resolve) => options.signal.addEventListener('abort', resolve, { once: true }));
-    clearInterval(timer);
-    log.info('Folder mode stopping');
-    await folderMode.stop();
-    await engine.shutdown();
-    for (const client of clients.values()) await client.then((c) => c.close()).catch(() => undefined);
-    await writeStatus(false);
-    log.info('Folder mode stopped');
+    try {
+      // At least once, as before: a signal aborted at the start still writes a stopped status.
+      do {
+        await session(new Promise<void>((resolve) => (onPolicyChange = resolve)));
+        if (!options.signal.aborted) log.info('The machine policy changed; folder mode starts again with it');
+      } while (!options.signal.aborted);
+    } finally {
+      policyWatch.stop();
+    }
   } finally {
     await releaseLock();
   }

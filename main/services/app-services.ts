@@ -7,7 +7,8 @@ import { generateCsr } from '../certs/csr';
 import type { Logger } from '../log/logger';
 import { MeshTransferClient } from '../mesh/local-id-tracking';
 import { SecretStore } from '../secrets/keychain';
-import { loadPolicy, defaultPolicyPath, type PolicyLoadResult } from '../settings/policy';
+import { machinePolicyLoader, PolicyWatch } from '../settings/machine-policy';
+import type { RegistryReader } from '../settings/reg-query';
 import { MIN_POLL_INTERVAL_MINUTES } from '../settings/schema';
 import { SettingsStore } from '../settings/store';
 import { AppError, toAppError } from '../shared/errors';
@@ -31,6 +32,10 @@ export interface AppServicesOptions {
   platform?: Platform;
   /** The machine policy file; tests pass their own. Default: the platform's documented path. */
   policyPath?: string;
+  /** Group Policy's registry; tests stand one in. Default: reg.exe on Windows, none elsewhere. */
+  policyRegistry?: RegistryReader;
+  /** How often policy is read again; tests shorten it. Default: every minute. */
+  policyRecheckMs?: number;
   /** Keychain service name; tests use their own so they never touch a real installation's secrets. */
   keychainService?: string;
   /**
@@ -57,10 +62,18 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const platform = options.platform ?? browserPlatform;
   const { dataFolder } = options;
 
-  const policyPath = options.policyPath ?? defaultPolicyPath(process.platform, process.env);
-  const policy: PolicyLoadResult = await loadPolicy(policyPath);
-  if (policy.status === 'broken') log.error('The machine policy file is broken', { path: policyPath });
-  const store = await SettingsStore.open(dataFolder, { policy });
+  const policySources = {
+    ...(options.policyPath ? { policyPath: options.policyPath } : {}),
+    ...(options.policyRegistry ? { registry: options.policyRegistry } : {}),
+  };
+  const policyWatch = new PolicyWatch({
+    load: machinePolicyLoader(policySources),
+    log: log.child('policy'),
+    ...(options.policyRecheckMs ? { intervalMs: options.policyRecheckMs } : {}),
+  });
+  const store = await SettingsStore.open(dataFolder, { policy: await policyWatch.read() });
+  // IT's changes apply while the app runs: the store tells everything below, as for a change in Settings.
+  policyWatch.start((next) => store.setPolicy(next));
   if (store.quarantined)
     log.error('The settings file was unreadable and was set aside', { path: store.quarantined.path, reason: store.quarantined.reason });
   const secrets = new SecretStore(options.keychainService ? { service: options.keychainService } : {});
@@ -68,7 +81,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const folderRunner = new FolderModeRunner({
     dataFolder,
     log,
-    ...(options.policyPath ? { policyPath: options.policyPath } : {}),
+    ...policySources,
+    ...(options.policyRecheckMs ? { policyRecheckMs: options.policyRecheckMs } : {}),
     ...(options.keychainService ? { keychainService: options.keychainService } : {}),
   });
   const mailboxes = new MailboxService({
@@ -302,6 +316,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     const problems: string[] = [];
     if (store.quarantined) problems.push(store.quarantined.message);
     if (effective.policyProblem) problems.push(effective.policyProblem.error.message);
+    problems.push(...store.policyNotices);
     return Promise.all([
       Promise.all(s.mailboxes.map((m) => mailboxes.settingsView(m))),
       secrets.has({ kind: 'proxy-password' }).catch(() => false),
@@ -644,6 +659,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     dispatch: createDispatcher(handlers, log),
     files,
     shutdown: async () => {
+      policyWatch.stop();
       await folderRunner.stop();
       await engine.shutdown();
       dropClients();

@@ -1,6 +1,7 @@
 import type { FolderModeView } from '../contract/types';
 import { assessHealth, processAlive, readServiceStatus, runFolderService } from '../folders/service';
 import type { Logger } from '../log/logger';
+import type { RegistryReader } from '../settings/reg-query';
 import { toAppError } from '../shared/errors';
 
 /**
@@ -15,7 +16,16 @@ export class FolderModeRunner {
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly options: { dataFolder: string; log: Logger; policyPath?: string; keychainService?: string; statusIntervalMs?: number },
+    private readonly options: {
+      dataFolder: string;
+      log: Logger;
+      policyPath?: string;
+      /** Group Policy's registry, as the window's services read it. */
+      registry?: RegistryReader;
+      policyRecheckMs?: number;
+      keychainService?: string;
+      statusIntervalMs?: number;
+    },
   ) {}
 
   /** Starts, restarts or stops the in-app runner to match whether any mailbox wants folder mode. */
@@ -35,6 +45,8 @@ export class FolderModeRunner {
       signal: controller.signal,
       statusIntervalMs: this.options.statusIntervalMs ?? 3_000,
       ...(this.options.policyPath ? { policyPath: this.options.policyPath } : {}),
+      ...(this.options.registry ? { registry: this.options.registry } : {}),
+      ...(this.options.policyRecheckMs ? { policyRecheckMs: this.options.policyRecheckMs } : {}),
       ...(this.options.keychainService ? { keychainService: this.options.keychainService } : {}),
     }).catch((error: unknown) => {
       this.options.log.error('Folder mode stopped', { error: toAppError(error).message });

@@ -107,10 +107,15 @@ export interface PolicyProblem {
   error: AppError;
 }
 
+/**
+ * `notices` are sentences IT should see in Settings and the log: a value
+ * Group Policy set outside its range and what was used instead, a value this
+ * version does not know, or why a Group Policy cannot be used.
+ */
 export type PolicyLoadResult =
-  | { status: 'absent'; path: string }
-  | { status: 'ok'; path: string; policy: Policy }
-  | { status: 'broken'; path: string; problem: PolicyProblem };
+  | { status: 'absent'; path: string; notices?: string[] }
+  | { status: 'ok'; path: string; policy: Policy; notices?: string[] }
+  | { status: 'broken'; path: string; problem: PolicyProblem; notices?: string[] };
 
 /**
  * Where IT puts the policy file on each platform. Deliberately no environment

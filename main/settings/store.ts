@@ -44,7 +44,7 @@ export type MailboxPatch = Partial<Omit<MailboxProfileInput, 'id'>>;
 export type SettingsListener = (effective: EffectiveSettings) => void;
 
 export interface SettingsStoreOptions {
-  /** The machine policy, as loadPolicy returned it. */
+  /** The machine policy, as loadPolicy or machinePolicyLoader (machine-policy.ts) returned it. */
   policy?: PolicyLoadResult;
   /** For tests: the clock used to name a quarantined file. */
   now?: () => Date;
@@ -98,6 +98,7 @@ export class SettingsStore {
   private userSettings: AppSettings;
   private policy: Policy | undefined;
   private policyProblem: PolicyProblem | undefined;
+  private notices: readonly string[] = [];
   private cachedEffective: EffectiveSettings | undefined;
   private readonly listeners = new Set<SettingsListener>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -128,6 +129,11 @@ export class SettingsStore {
   get effective(): EffectiveSettings {
     this.cachedEffective ??= effectiveSettings(this.userSettings, this.policy, this.policyProblem);
     return this.cachedEffective;
+  }
+
+  /** Sentences about the machine policy for Settings: values adjusted or ignored, or why it cannot be used. */
+  get policyNotices(): readonly string[] {
+    return this.notices;
   }
 
   /** Replaces the machine policy (for example after IT changes the file) and tells listeners. */
@@ -310,6 +316,7 @@ export class SettingsStore {
   private applyPolicyResult(result: PolicyLoadResult | undefined): void {
     this.policy = result?.status === 'ok' ? result.policy : undefined;
     this.policyProblem = result?.status === 'broken' ? result.problem : undefined;
+    this.notices = result?.notices ?? [];
     this.cachedEffective = undefined;
   }
 

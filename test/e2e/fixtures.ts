@@ -53,25 +53,27 @@ export async function startPreview(dataFolder: string, extraEnv: NodeJS.ProcessE
   return { url, child };
 }
 
-export const test = base.extend<{ app: AppHandle }>({
+export const test = base.extend<{ app: AppHandle; appEnv: NodeJS.ProcessEnv }>({
+  /** Extra environment for the app under test (a spec sets it with test.use). */
+  appEnv: [{}, { option: true }],
   app: async ({}, use) => {
     const dataFolder = mkdtempSync(join(tmpdir(), 'mesh-desktop-e2e-'));
     await use({ target, dataFolder, pageErrors: [] });
     rmSync(dataFolder, { recursive: true, force: true });
   },
-  page: async ({ app, page: browserPage }, use) => {
+  page: async ({ app, appEnv, page: browserPage }, use) => {
     let page: Page;
     let stop: () => Promise<void>;
     if (target === 'electron') {
       const electronApp = await _electron.launch({
         executablePath: electronBinary(),
         args: [root, `--user-data-dir=${app.dataFolder}`],
-        env: { ...process.env, MESH_DESKTOP_TEST_MODE: '1' },
+        env: { ...process.env, MESH_DESKTOP_TEST_MODE: '1', ...appEnv },
       });
       page = await electronApp.firstWindow();
       stop = () => electronApp.close();
     } else {
-      const preview = await startPreview(app.dataFolder);
+      const preview = await startPreview(app.dataFolder, appEnv);
       app.origin = new URL(preview.url).origin;
       page = browserPage;
       await page.goto(preview.url);

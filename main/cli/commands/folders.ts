@@ -6,7 +6,7 @@ import { importMeshClientConfig, requireConfig } from '../../folders/import-mesh
 import { assessHealth, processAlive, readServiceStatus, runFolderService } from '../../folders/service';
 import { createLogger } from '../../log/logger';
 import { SecretStore } from '../../secrets/keychain';
-import { defaultPolicyPath, loadPolicy } from '../../settings/policy';
+import { machinePolicyLoader } from '../../settings/machine-policy';
 import { SettingsStore } from '../../settings/store';
 import { AppError } from '../../shared/errors';
 import { defaultDataFolder, logFolder } from '../../shared/paths';
@@ -98,7 +98,8 @@ export const importConfig: Command = {
     }
     const config = requireConfig(text);
     const dataFolder = dataFolderOf(context);
-    const store = await SettingsStore.open(dataFolder, { policy: await loadPolicy(defaultPolicyPath(process.platform, context.env)) });
+    const { result: policy } = await machinePolicyLoader({ env: context.env })();
+    const store = await SettingsStore.open(dataFolder, { policy });
     const report = await importMeshClientConfig(config, store, new SecretStore());
     const lines = [
       report.imported.length > 0

@@ -111,5 +111,8 @@ describe('the packed app', () => {
     // The main-process entries import shared chunks; a pattern that missed them would pack an app that cannot start.
     expect(run.stdout).toMatch(/\/out\/main\/chunks\/[^/\s]+\.mjs/);
     expect(run.stdout).not.toMatch(/\.map\b|\.ts\b/);
+    // The Group Policy templates ship in the installed app's resources folder.
+    expect(run.stdout).toContain('resources/policy/mesh-desktop.admx');
+    expect(run.stdout).toContain('resources/policy/en-GB/mesh-desktop.adml');
   }, 120_000);
 });
