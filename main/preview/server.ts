@@ -1,10 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, join } from 'node:path';
+import { hostAllowed, newSecretToken, originAllowed, secretMatches } from '../shared/loopback-guard';
 import { resolveInside } from '../shared/paths';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppServices } from '../services/app-services';
@@ -59,19 +59,16 @@ const TYPES: Record<string, string> = {
  * another tab cannot reach the bridge through DNS rebinding.
  */
 export async function startPreviewServer(options: PreviewServerOptions): Promise<RunningPreview> {
-  const token = options.token ?? randomBytes(32).toString('base64url');
+  const token = options.token ?? newSecretToken();
   const log = options.log.child('preview');
   const indexHtml = await readFile(join(options.rendererFolder, 'index.html'), 'utf8');
   const pageHtml = indexHtml.replace('<head>', `<head>\n    <script src="${BRIDGE_SCRIPT_PATH}"></script>`);
   let port = 0;
   const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
 
-  const hasToken = (req: IncomingMessage) => constantTimeEquals(readCookie(req, COOKIE), token);
-  const hostIsLocal = (req: IncomingMessage) => allowedHosts().includes(req.headers.host ?? '');
-  const originIsLocal = (req: IncomingMessage) => {
-    const origin = req.headers.origin;
-    return origin === undefined || allowedHosts().some((host) => origin === `http://${host}`);
-  };
+  const hasToken = (req: IncomingMessage) => secretMatches(readCookie(req, COOKIE), token);
+  const hostIsLocal = (req: IncomingMessage) => hostAllowed(req.headers.host, allowedHosts());
+  const originIsLocal = (req: IncomingMessage) => originAllowed(req.headers.origin, allowedHosts(), ['http']);
 
   const server = createServer((req, res) => {
     // Every parse of what a client sent happens inside handleHttp, so any
@@ -102,7 +99,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
 
     const given = url.searchParams.get('token');
     if (given !== null) {
-      if (!constantTimeEquals(given, token))
+      if (!secretMatches(given, token))
         return refuse(res, 403, 'That preview link is not valid. Use the link printed when the preview started.');
       // Swap the token in the address bar for a cookie, so it is not left in history.
       res.writeHead(303, {
@@ -187,7 +184,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       return closeUpgrade(socket, 421, 'Misdirected Request');
     }
     const url = parseRequestUrl(req.url);
-    const tokenOk = hasToken(req) || constantTimeEquals(url?.searchParams.get('token') ?? undefined, token);
+    const tokenOk = hasToken(req) || secretMatches(url?.searchParams.get('token'), token);
     if (!url || url.pathname !== BRIDGE_PATH || !originIsLocal(req) || !tokenOk) {
       log.warn('Refused a bridge connection', {
         path: describePath(url?.pathname),
@@ -304,11 +301,4 @@ function readCookie(req: IncomingMessage, name: string): string | undefined {
     if (key === name) return rest.join('=');
   }
   return undefined;
-}
-
-function constantTimeEquals(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -45,7 +45,8 @@ import { handleSend, handleSendChunk } from './handlers/outbox';
 import { sendError } from './http-io';
 import { Mailroom } from './mailroom';
 import { SandboxHttpError, textError } from './mesh-errors';
-import { ADMIN_TOKEN_HEADER, adminTokenMatches, allowedHosts, describeHeader, hostOrOriginRefusal, newAdminToken } from './request-guard';
+import { newSecretToken, secretMatches } from '../shared/loopback-guard';
+import { ADMIN_TOKEN_HEADER, allowedHosts, describeHeader, hostOrOriginRefusal } from './request-guard';
 import { type RouteName, matchRoute, pathSegments } from './routes';
 import { DiskMessageStore } from './store/disk-store';
 import { MemoryMessageStore } from './store/memory-store';
@@ -143,7 +144,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       detail: 'adminToken is an empty string',
     });
   }
-  const adminToken = options.adminToken === false ? undefined : (options.adminToken ?? newAdminToken());
+  const adminToken = options.adminToken === false ? undefined : (options.adminToken ?? newSecretToken());
   const log = options.log ?? (() => {});
   const clock = createSandboxClock(options.clock);
   const inboxExpiryDays = options.inboxExpiryDays ?? 5;
@@ -318,7 +319,7 @@ async function handleRequest(
     }
     if (match.needsAdminToken && core.adminToken !== undefined) {
       const given = req.headers[ADMIN_TOKEN_HEADER.toLowerCase()];
-      if (!adminTokenMatches(given, core.adminToken)) {
+      if (!secretMatches(given, core.adminToken)) {
         core.log(`refused admin ${method} ${describeHeader(url!.pathname)}: ${given === undefined ? 'no' : 'wrong'} ${ADMIN_TOKEN_HEADER}`);
         throw new SandboxHttpError(
           403,

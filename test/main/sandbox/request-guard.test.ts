@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { adminTokenMatches, allowedHosts, describeHeader, hostOrOriginRefusal, newAdminToken } from '../../../main/sandbox/request-guard';
+import { allowedHosts, describeHeader, hostOrOriginRefusal } from '../../../main/sandbox/request-guard';
+import { newSecretToken as newAdminToken, secretMatches as adminTokenMatches } from '../../../main/shared/loopback-guard';
 
 describe('allowedHosts', () => {
   it('names 127.0.0.1, localhost and [::1] with the port', () => {
