@@ -99,7 +99,9 @@ const mailboxPatch = z.strictObject({
   pollIntervalMinutes: pollInterval.optional(),
   acknowledge: acknowledge.optional(),
   password: secret('The mailbox password').optional(),
+  sharedKey: secret('The environment shared secret').optional(),
   certificate: certificateInput.optional(),
+  certificatePassphrase: secret('The certificate password').optional(),
 });
 
 const settingsPatch = z.strictObject({

@@ -82,8 +82,19 @@ export interface MailboxSettings {
   folderMode?: FolderModeSettings;
   hasPassword: boolean;
   certificate?: CertificateSummary;
+  /**
+   * Set when IT's policy names this mailbox's certificate: where it is, and
+   * whether the person still has to type its password. The certificate cannot
+   * be replaced in Settings; only its password can be given.
+   */
+  certificateFromPolicy?: { path: string; keyPath?: string; needsPassphrase: boolean; problem?: string };
   managed: boolean;
+  /** Of a managed mailbox, what IT fixed; the rest (its password, say) is the person's to set. */
+  lockedFields?: MailboxField[];
 }
+
+/** The parts of a mailbox IT's policy can fix. */
+export type MailboxField = 'displayName' | 'downloadFolder' | 'pollIntervalMinutes' | 'acknowledge' | 'folderMode' | 'certificate';
 
 export interface ProxyView {
   mode: 'system' | 'manual' | 'none';
@@ -158,7 +169,11 @@ export interface MailboxPatch {
   pollIntervalMinutes?: number;
   acknowledge?: 'after-save' | 'manual';
   password?: string;
+  /** The MESH shared secret of this mailbox's environment (kept once per environment). */
+  sharedKey?: string;
   certificate?: CertificateInput;
+  /** The password of the certificate IT's policy names for this mailbox (see MailboxSettings.certificateFromPolicy). */
+  certificatePassphrase?: string;
 }
 
 export type ConnectionStep = 'address' | 'proxy' | 'tls' | 'server-certificate' | 'client-certificate' | 'password' | 'mailbox';

@@ -6,6 +6,7 @@ import type {
   CertificateSummary,
   ConnectionStep,
   ConnectionTestResult,
+  MailboxField,
   MailboxPatch,
   MailboxSettings,
   NewMailboxInput,
@@ -13,12 +14,12 @@ import type {
 import { CERTIFICATE_FILE_NAMES, certificateFolder, importCertificate, removeImportedCertificate } from '../certs/import';
 import { inspectCertificate } from '../certs/inspect';
 import { certificateWarning } from '../certs/expiry';
-import type { CertificateInput as CertsInput } from '../certs/material';
+import { loadCertificateMaterial, type CertificateInput as CertsInput } from '../certs/material';
 import type { Logger } from '../log/logger';
 import type { MeshClientOptions } from '../mesh/client';
 import { shouldBypassProxy } from '../mesh/proxy';
 import type { SecretStore } from '../secrets/keychain';
-import type { EffectiveMailbox } from '../settings/effective';
+import { managedByPolicyError, type EffectiveMailbox } from '../settings/effective';
 import type { SettingsStore } from '../settings/store';
 import { AppError, toAppError } from '../shared/errors';
 import { APP_VERSION } from '../shared/version';
@@ -41,6 +42,54 @@ function toCertsInput(input: CertificateInput): CertsInput {
       }
     : { kind: 'pfx', file: input.path, ...(input.passphrase ? { passphrase: input.passphrase } : {}) };
 }
+
+/**
+ * Where a mailbox's certificate is read from: the files IT's policy names, or
+ * the copy imported into the data folder. A policy certificate without a key
+ * file is a .pfx/.p12 bundle, or a PEM file holding the key as well.
+ */
+export function certificateFilesFor(mailbox: EffectiveMailbox, dataFolder: string): CertsInput | undefined {
+  const fromPolicy = mailbox.policyCertificate;
+  if (fromPolicy) {
+    if (fromPolicy.keyFile) return { kind: 'pem', certFile: fromPolicy.file, keyFile: fromPolicy.keyFile };
+    return /\.(pfx|p12)$/i.test(fromPolicy.file)
+      ? { kind: 'pfx', file: fromPolicy.file }
+      : { kind: 'pem', certFile: fromPolicy.file, keyFile: fromPolicy.file };
+  }
+  if (!mailbox.certificate) return undefined;
+  const folder = certificateFolder(dataFolder, mailbox.id);
+  return mailbox.certificate.kind === 'pem'
+    ? { kind: 'pem', certFile: join(folder, CERTIFICATE_FILE_NAMES.certificate), keyFile: join(folder, CERTIFICATE_FILE_NAMES.privateKey) }
+    : { kind: 'pfx', file: join(folder, CERTIFICATE_FILE_NAMES.pfx) };
+}
+
+/** Says that the certificate IT's policy names could not be used, for the person and for IT. */
+function policyCertificateError(mailbox: EffectiveMailbox, cause: unknown): AppError {
+  const error = toAppError(cause);
+  if (error.code === 'certificate-passphrase-wrong') {
+    return new AppError({
+      code: 'not-configured',
+      message: `The certificate your IT team set for ${mailbox.displayName} needs its password. Enter it in Settings, under this mailbox's certificate.`,
+      detail: error.detail ?? error.message,
+      cause,
+    });
+  }
+  return new AppError({
+    code: error.code === 'file-not-found' ? 'file-not-found' : 'certificate-unreadable',
+    message: `The certificate your IT team set for ${mailbox.displayName} (${mailbox.policyCertificate?.file}) cannot be used: ${error.message} Contact your IT service desk.`,
+    detail: error.detail ?? error.message,
+    cause,
+  });
+}
+
+const SHOWN_LOCKS: readonly MailboxField[] = [
+  'displayName',
+  'downloadFolder',
+  'pollIntervalMinutes',
+  'acknowledge',
+  'folderMode',
+  'certificate',
+];
 
 /** The default place for received files: Documents\MESH Desktop\<mailbox>. */
 export function defaultDownloadFolder(mailboxId: string, base?: string): string {
@@ -131,7 +180,17 @@ export class MailboxService {
   async update(profileId: string, patch: MailboxPatch): Promise<EffectiveMailbox> {
     const { store, secrets, dataFolder } = this.options;
     const current = this.get(profileId);
+    if (patch.certificate && current.policyCertificate) {
+      throw managedByPolicyError(
+        'mailboxes',
+        `Your organisation set ${current.displayName}'s certificate, so it cannot be replaced here. Contact your IT service desk if it needs to change.`,
+      );
+    }
+    if (patch.certificatePassphrase !== undefined) await this.setPolicyCertificatePassphrase(current, patch.certificatePassphrase);
     if (patch.password) await secrets.set({ kind: 'mailbox-password', profileId }, patch.password);
+    if (patch.sharedKey && current.environment !== 'TRAINING') {
+      await secrets.set({ kind: 'environment-shared-secret', environment: current.environment }, patch.sharedKey);
+    }
     let certificate;
     if (patch.certificate) {
       const env = current.environment;
@@ -157,6 +216,33 @@ export class MailboxService {
     return Object.keys(fields).length > 0 ? store.updateMailbox(profileId, fields) : this.get(profileId);
   }
 
+  /** Keeps the password of IT's certificate in the keychain, once it is shown to open the files. */
+  private async setPolicyCertificatePassphrase(mailbox: EffectiveMailbox, passphrase: string): Promise<void> {
+    const files = mailbox.policyCertificate ? certificateFilesFor(mailbox, this.options.dataFolder) : undefined;
+    if (!files) {
+      throw new AppError({
+        code: 'invalid-argument',
+        message: 'Only a certificate your IT team set takes its password on its own. To change this certificate, replace it.',
+      });
+    }
+    try {
+      await loadCertificateMaterial({ ...files, passphrase });
+    } catch (error) {
+      const problem = toAppError(error);
+      if (problem.code === 'certificate-passphrase-wrong') {
+        throw new AppError({
+          code: 'certificate-passphrase-wrong',
+          message: 'That password does not open the certificate your IT team set. Check it and try again (passwords are case-sensitive).',
+          detail: problem.detail ?? problem.message,
+          cause: error,
+        });
+      }
+      throw policyCertificateError(mailbox, error);
+    }
+    await this.options.secrets.set({ kind: 'certificate-passphrase', profileId: mailbox.id }, passphrase);
+    this.certificateCache.delete(mailbox.id);
+  }
+
   /** Removes a mailbox, its secrets and its certificate files. */
   async remove(profileId: string): Promise<void> {
     this.get(profileId);
@@ -177,21 +263,12 @@ export class MailboxService {
 
   /** Subject and expiry of a mailbox's certificate, for the window. */
   async certificateSummary(mailbox: EffectiveMailbox, now = new Date()): Promise<CertificateSummary | undefined> {
-    if (!mailbox.certificate) return undefined;
+    const files = certificateFilesFor(mailbox, this.options.dataFolder);
+    if (!files) return undefined;
     if (!this.certificateCache.has(mailbox.id)) {
       try {
         const passphrase = await this.options.secrets.get({ kind: 'certificate-passphrase', profileId: mailbox.id });
-        const folder = certificateFolder(this.options.dataFolder, mailbox.id);
-        const input: CertsInput =
-          mailbox.certificate.kind === 'pem'
-            ? {
-                kind: 'pem',
-                certFile: join(folder, CERTIFICATE_FILE_NAMES.certificate),
-                keyFile: join(folder, CERTIFICATE_FILE_NAMES.privateKey),
-                ...(passphrase ? { passphrase } : {}),
-              }
-            : { kind: 'pfx', file: join(folder, CERTIFICATE_FILE_NAMES.pfx), ...(passphrase ? { passphrase } : {}) };
-        const info = await inspectCertificate(input, { now });
+        const info = await inspectCertificate({ ...files, ...(passphrase ? { passphrase } : {}) }, { now });
         const warning = certificateWarning(info.notAfter, now);
         this.certificateCache.set(mailbox.id, {
           subject: info.subject.commonName ?? info.subject.distinguishedName,
@@ -227,8 +304,25 @@ export class MailboxService {
       ...(mailbox.folderMode ? { folderMode: mailbox.folderMode } : {}),
       hasPassword,
       ...(certificate ? { certificate } : {}),
+      ...(mailbox.policyCertificate ? { certificateFromPolicy: await this.policyCertificateView(mailbox) } : {}),
       managed: mailbox.source === 'policy',
+      ...(mailbox.source === 'policy' ? { lockedFields: SHOWN_LOCKS.filter((field) => mailbox.lockedFields.includes(field)) } : {}),
     };
+  }
+
+  /** Where IT's certificate is, and whether it still needs its password, for Settings. */
+  private async policyCertificateView(mailbox: EffectiveMailbox): Promise<NonNullable<MailboxSettings['certificateFromPolicy']>> {
+    const policy = mailbox.policyCertificate!;
+    const view = { path: policy.file, ...(policy.keyFile ? { keyPath: policy.keyFile } : {}) };
+    const passphrase =
+      (await this.options.secrets.get({ kind: 'certificate-passphrase', profileId: mailbox.id }).catch(() => null)) ?? undefined;
+    try {
+      await loadCertificateMaterial({ ...certificateFilesFor(mailbox, this.options.dataFolder)!, ...(passphrase ? { passphrase } : {}) });
+      return { ...view, needsPassphrase: false };
+    } catch (error) {
+      const problem = policyCertificateError(mailbox, error);
+      return { ...view, needsPassphrase: toAppError(error).code === 'certificate-passphrase-wrong', problem: problem.message };
+    }
   }
 
   /** Everything a MeshClient needs for this mailbox, read from settings, keychain and the data folder. */
@@ -263,17 +357,23 @@ export class MailboxService {
     }
     const passphrase = (await secrets.get({ kind: 'certificate-passphrase', profileId })) ?? undefined;
     let clientCertificate: MeshClientOptions['tls']['clientCertificate'];
-    if (mailbox.certificate) {
-      const folder = certificateFolder(dataFolder, profileId);
+    const files = certificateFilesFor(mailbox, dataFolder);
+    if (files && mailbox.policyCertificate) {
+      // IT's files are checked before connecting, so a missing file or password is said in words, not as a TLS failure.
+      await loadCertificateMaterial({ ...files, ...(passphrase ? { passphrase } : {}) }).catch((error: unknown) => {
+        throw policyCertificateError(mailbox, error);
+      });
+    }
+    if (files) {
       clientCertificate =
-        mailbox.certificate.kind === 'pem'
+        files.kind === 'pem'
           ? {
               kind: 'pem',
-              certificatePem: await readFile(join(folder, CERTIFICATE_FILE_NAMES.certificate)),
-              privateKeyPem: await readFile(join(folder, CERTIFICATE_FILE_NAMES.privateKey)),
+              certificatePem: await readFile(files.certFile),
+              privateKeyPem: await readFile(files.keyFile),
               ...(passphrase ? { passphrase } : {}),
             }
-          : { kind: 'pfx', pfx: await readFile(join(folder, CERTIFICATE_FILE_NAMES.pfx)), ...(passphrase ? { passphrase } : {}) };
+          : { kind: 'pfx', pfx: await readFile(files.file), ...(passphrase ? { passphrase } : {}) };
     }
     const caFiles = [...store.effective.settings.extraCaFiles, ...mailbox.extraCaFiles];
     const extraCaPems = await Promise.all(

@@ -27,6 +27,8 @@ export interface EffectiveMailbox extends MailboxProfile {
   removable: boolean;
   /** Fields IT fixed for this mailbox; edits to them are refused. */
   lockedFields: ReadonlyArray<keyof MailboxProfile>;
+  /** The certificate files IT's policy names for this mailbox; used instead of an imported certificate. */
+  policyCertificate?: { file: string; keyFile?: string };
 }
 
 /** Settings IT controls, each with the value policy enforces. A key is present only when locked. */
@@ -127,6 +129,7 @@ function policyMailbox(defined: PolicyMailbox, own: MailboxProfile | undefined, 
   if (defined.downloadFolder) lockedFields.push('downloadFolder');
   if (defined.acknowledge) lockedFields.push('acknowledge');
   if (defined.folderMode) lockedFields.push('folderMode');
+  if (defined.certificate) lockedFields.push('certificate');
   if (rules.fixedPoll !== undefined) lockedFields.push('pollIntervalMinutes');
   if (rules.caLocked) lockedFields.push('extraCaFiles');
   const profile: Omit<EffectiveMailbox, 'usable' | 'unusableReason'> = {
@@ -143,7 +146,8 @@ function policyMailbox(defined: PolicyMailbox, own: MailboxProfile | undefined, 
     removable: false,
     lockedFields,
   };
-  if (own?.certificate) profile.certificate = own.certificate;
+  if (defined.certificate) profile.policyCertificate = defined.certificate;
+  else if (own?.certificate) profile.certificate = own.certificate;
   const folderMode = defined.folderMode ?? own?.folderMode;
   if (folderMode) profile.folderMode = folderMode;
   return finish(profile, rules);

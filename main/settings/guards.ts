@@ -19,6 +19,7 @@ const FIELD_LABELS: Partial<Record<keyof MailboxProfile, string>> = {
   downloadFolder: 'download folder',
   acknowledge: 'acknowledgement setting',
   folderMode: 'folder mode',
+  certificate: 'certificate',
 };
 
 /** Refuses a change to a top-level setting IT has locked, unless it changes nothing. */

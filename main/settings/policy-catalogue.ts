@@ -383,6 +383,22 @@ export const MAILBOX_VALUES: readonly PolicyValue[] = [
   { kind: 'text', path: ['displayName'], key: '', valueName: 'DisplayName', label: 'Display name', required: true, maxLength: 100 },
   { kind: 'path', path: ['downloadFolder'], key: '', valueName: 'DownloadFolder', label: 'Download folder', maxLength: 1000 },
   {
+    kind: 'path',
+    path: ['certificate', 'file'],
+    key: 'Certificate',
+    valueName: 'File',
+    label: 'Certificate file',
+    maxLength: 1000,
+  },
+  {
+    kind: 'path',
+    path: ['certificate', 'keyFile'],
+    key: 'Certificate',
+    valueName: 'KeyFile',
+    label: 'Private key file',
+    maxLength: 1000,
+  },
+  {
     kind: 'enum',
     path: ['acknowledge'],
     key: '',
@@ -423,12 +439,14 @@ export const MAILBOX_VALUES: readonly PolicyValue[] = [
 ];
 
 const MAILBOX_EXPLAIN = [
-  'A mailbox that appears in MESH Desktop for everyone this policy applies to. People cannot remove it or change what is set here; each person adds its password and certificate themselves.',
+  'A mailbox that appears in MESH Desktop for everyone this policy applies to. People cannot remove it or change what is set here; each person adds its password (and its certificate, unless it is set here) themselves.',
   '',
   'Environment: Integration (INT), Deployment (DEP), Live or Training.',
   'Mailbox ID: as NHS England issued it, 5 to 20 letters or digits, like X26ABC1.',
   'Display name: what people see, up to 100 characters.',
   'Download folder (optional): where this mailbox’s received files are saved. Environment variables such as %USERPROFILE% are expanded. Empty: the Default download folder, or the person’s own choice.',
+  'Certificate file (optional): the mailbox’s client certificate where your deployment put it, such as %ProgramData%\\MESH Desktop\\X26ABC1.pfx: a .pfx or .p12 file, or a PEM certificate (.pem, .crt) with its private key in Private key file. People cannot choose another certificate for this mailbox. If the certificate has a password, each person types it once in Settings; never put a password in policy. Give each person read access to the files, and no one else.',
+  'Private key file (optional): the PEM private key for a PEM certificate file. Leave it empty for a .pfx or .p12 file, or for a PEM file that holds the key too.',
   'Acknowledge received messages (optional): automatically, once MESH Desktop has saved each one, or by hand. Not set: the person’s own choice, which starts as automatically.',
   '',
   'Folder mode (optional), as the NHS Java MESH Client worked: tick it and give the mailbox’s folder, which holds IN, OUT, SENT, FAILED and TEMP. Files put in OUT are sent; received files are saved in IN. For files put in OUT without a control file, give the recipient’s mailbox ID and the workflow ID (both are needed) and, if you like, a subject; without them such files wait in OUT.',

@@ -54,6 +54,18 @@ const policyMailboxSchema = z.strictObject({
   acknowledge: acknowledgeModeSchema.optional(),
   /** IT can run a mailbox in folder mode (the Java MESH Client's IN/OUT folders); it is then locked. */
   folderMode: strictFolderModeSchema.optional(),
+  /**
+   * The mailbox's client certificate, where IT's deployment put it: a .pfx or
+   * .p12 file, or a PEM certificate with `keyFile` for its private key. Only
+   * the path: the certificate's password is a secret, so each person types it
+   * once in Settings and it is kept in their keychain.
+   */
+  certificate: z
+    .strictObject({
+      file: pathSchema,
+      keyFile: pathSchema.optional(),
+    })
+    .optional(),
 });
 
 export const policySchema = z

@@ -50,7 +50,7 @@ export interface SettingsStoreOptions {
   now?: () => Date;
 }
 
-const EFFECTIVE_ONLY_FIELDS = ['source', 'baseUrl', 'usable', 'unusableReason', 'removable', 'lockedFields'] as const;
+const EFFECTIVE_ONLY_FIELDS = ['source', 'baseUrl', 'usable', 'unusableReason', 'removable', 'lockedFields', 'policyCertificate'] as const;
 
 /** The stored profile behind an effective mailbox (drops what effective.ts added). */
 function storedProfileOf(mailbox: EffectiveMailbox): MailboxProfile {

@@ -65,6 +65,8 @@ describe('folder mode in the window', () => {
       pollIntervalMinutes: String(saved.pollIntervalMinutes),
       acknowledge: saved.acknowledge,
       password: '',
+      sharedKey: '',
+      certificatePassphrase: '',
       replaceCertificate: false,
       certificate: { kind: 'pem' as const, certificatePath: '', keyPath: '', pfxPath: '', passphrase: '' },
       folderMode: true,

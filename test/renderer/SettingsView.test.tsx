@@ -51,6 +51,36 @@ describe('settings locked by IT', () => {
     expect(within(card).queryByRole('button', { name: 'Save changes' })).toBeNull();
   });
 
+  it('leaves the password of a managed mailbox to the person, and takes the password of the certificate IT set', async () => {
+    const managed = mailboxSettings({
+      managed: true,
+      lockedFields: ['displayName', 'certificate'],
+      certificateFromPolicy: {
+        path: 'C:\\ProgramData\\MESH Desktop\\X26ABC1.pfx',
+        needsPassphrase: true,
+        problem: 'The certificate your IT team set for Riverside Surgery needs its password.',
+      },
+    });
+    const { user, fake } = await openSettings({
+      getSettings: () => ok(settingsSnapshot({ mailboxes: [managed] })),
+      listMailboxes: () => ok([mailbox({ managed: true })]),
+      updateMailbox: () => ok(mailbox({ managed: true })),
+    });
+    const card = mailboxCard(/Riverside Surgery/);
+    expect(within(card).getByText(/Set by your IT department:/)).toHaveTextContent('X26ABC1.pfx');
+    await user.click(within(card).getByRole('button', { name: 'Change Riverside Surgery' }));
+    expect(within(card).getByRole('textbox', { name: 'Name for this mailbox' })).toBeDisabled();
+    expect(within(card).getByRole('spinbutton', { name: /Check for new messages every/ })).toBeEnabled();
+    expect(within(card).queryByRole('checkbox', { name: 'Replace the certificate' })).toBeNull();
+    await user.type(within(card).getByLabelText('New mailbox password'), 'mailbox-pass');
+    await user.type(within(card).getByLabelText('Certificate password'), 'pfx-pass');
+    await user.click(within(card).getByRole('button', { name: 'Save changes' }));
+    expect(fake.calls.find((c) => c.name === 'updateMailbox')?.args).toEqual([
+      'riverside',
+      { password: 'mailbox-pass', certificatePassphrase: 'pfx-pass' },
+    ]);
+  });
+
   it('shows problems IT must know about in a warning callout', async () => {
     await openSettings({ getSettings: () => ok(managedSnapshot) });
     const callout = screen.getByRole('heading', { name: /Your IT department may need to know/ }).closest('.nhsuk-card');
@@ -225,6 +255,8 @@ describe('settings checks', () => {
     pollIntervalMinutes: '10',
     acknowledge: 'manual' as const,
     password: '',
+    sharedKey: '',
+    certificatePassphrase: '',
     replaceCertificate: false,
     certificate: { kind: 'pem' as const, certificatePath: '', keyPath: '', pfxPath: '', passphrase: '' },
     folderMode: false,

@@ -158,6 +158,7 @@ export const cert: Command = {
     'mesh-desktop cert inspect (--cert FILE [--key FILE] | --pfx FILE) [--ca FILE…]   (passphrase from MESH_KEY_PASSPHRASE)',
     'mesh-desktop cert import <profile-id | mailbox-id> (--cert FILE --key FILE | --pfx FILE) [--data-dir DIR]',
     'mesh-desktop cert csr --cn SERVER001.X26.api.mesh-client.nhs.uk [--org NAME] [--out DIR]',
+    'mesh-desktop cert password <profile-id | mailbox-id> [--data-dir DIR]   (the password of the certificate IT set, from MESH_KEY_PASSPHRASE)',
   ].join('\n'),
   options: {
     ...DATA_DIR,
@@ -231,8 +232,25 @@ export const cert: Command = {
         );
         return;
       }
+      case 'password': {
+        // Taken from the environment, never the command line, which other users of the computer can see.
+        const passphrase = context.env.MESH_KEY_PASSPHRASE ?? context.env.MESH_PFX_PASSPHRASE;
+        if (!target) throw usage('Give the mailbox: mesh-desktop cert password X26ABC1, with the password in MESH_KEY_PASSPHRASE.');
+        if (!passphrase) throw usage('Put the certificate password in the MESH_KEY_PASSPHRASE environment variable, then run this again.');
+        const updated = await withServices(context, async (call) => {
+          const list = await call<MailboxSummary[]>('listMailboxes');
+          const found = list.find((m) => m.id === target || m.mailboxId === target.toUpperCase());
+          if (!found) throw new AppError({ code: 'not-configured', message: `There is no mailbox "${target}" on this computer.` });
+          return call<MailboxSummary>('updateMailbox', found.id, { certificatePassphrase: passphrase });
+        });
+        context.print(
+          `Saved the certificate password for ${updated.displayName} in this account's keychain: ${updated.certificate?.subject ?? ''}, valid until ${updated.certificate?.notAfter ?? '?'}.`,
+          updated,
+        );
+        return;
+      }
       default:
-        throw usage('Say what to do: mesh-desktop cert inspect | import | csr.');
+        throw usage('Say what to do: mesh-desktop cert inspect | import | csr | password.');
     }
   },
 };

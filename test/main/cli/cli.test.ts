@@ -277,6 +277,17 @@ describe('mesh-desktop mailbox and cert', () => {
     expect(tested.code, tested.out).toBe(EXIT.ok);
     expect(tested.json()).toMatchObject({ ok: true });
 
+    // `cert password` is for a certificate IT's policy names; it reads the password only from the environment.
+    const noPassword = await cli(['cert', 'password', 'X26ABC1', '--data-dir', dataDir], keychainScoped());
+    expect(noPassword.code).toBe(EXIT.usage);
+    expect(noPassword.err).toContain('MESH_KEY_PASSPHRASE');
+    const imported = await cli(['cert', 'password', 'X26ABC1', '--data-dir', dataDir], {
+      ...keychainScoped(),
+      MESH_KEY_PASSPHRASE: 'anything',
+    });
+    expect(imported.code).not.toBe(EXIT.ok);
+    expect(imported.err).toContain('Only a certificate your IT team set takes its password on its own');
+
     const removed = await cli(['mailbox', 'remove', 'x26abc1', '--data-dir', dataDir], keychainScoped());
     expect(removed.code).toBe(EXIT.ok);
     expect((await cli(['mailbox', 'list', '--data-dir', dataDir, '--json'], keychainScoped())).json()).toEqual([]);

@@ -1,7 +1,7 @@
 // Machine policy as the window sees it: locked values reported as managed, and
 // changes to them refused in main (policy over user settings, end to end).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { MailboxSettings, MailboxSummary, Reply, SettingsSnapshot } from '.
 import { runFolderService } from '../../../main/folders/service';
 import type { FolderMailbox } from '../../../main/folders/folder-mode';
 import type { RegistryQueryOutcome, RegistryReader } from '../../../main/settings/reg-query';
+import { SHARED_KEY, startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
 
 let folder: string;
 let services: AppServices;
@@ -237,5 +238,113 @@ describe('Group Policy and a running folder-mode service', () => {
       controller.abort();
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a certificate Group Policy names for a mailbox, over real TLS', () => {
+  let mesh: MeshFixture;
+  let certFolder: string;
+  let cs: AppServices;
+  const registry = standInRegistry();
+  const csCall = async <T>(name: string, ...args: unknown[]): Promise<Reply<T>> => (await cs.dispatch(name, args)) as Reply<T>;
+  const keychainService = `MESH Desktop test ${randomUUID()}`;
+
+  beforeAll(async () => {
+    mesh = await startMeshFixture();
+    certFolder = mkdtempSync(join(tmpdir(), 'policy-certificate-'));
+    registry.set(
+      'HKLM',
+      hklm({
+        '': [`DefaultDownloadFolder    REG_SZ    ${join(certFolder, 'in')}`],
+        Environments: [`INT    REG_SZ    ${mesh.sandbox.url}`],
+        ExtraCaFiles: [`1    REG_SZ    ${mesh.files.caCert}`],
+        'Mailboxes\\1': ['Environment    REG_SZ    INT', 'MailboxId    REG_SZ    X26ABC1', 'DisplayName    REG_SZ    Riverside Surgery'],
+        'Mailboxes\\1\\Certificate': [`File    REG_EXPAND_SZ    ${mesh.files.clientPfx}`],
+        'Mailboxes\\2': ['Environment    REG_SZ    INT', 'MailboxId    REG_SZ    X26ABC2', 'DisplayName    REG_SZ    Pathology'],
+        'Mailboxes\\2\\Certificate': [`File    REG_SZ    ${mesh.files.clientCert}`, `KeyFile    REG_SZ    ${mesh.files.clientKey}`],
+      }),
+    );
+    cs = await createAppServices({
+      shell: 'preview',
+      dataFolder: certFolder,
+      log: silentLogger,
+      policyPath: join(certFolder, 'no-policy.json'),
+      policyRegistry: registry,
+      policyRecheckMs: 50,
+      keychainService,
+      background: false,
+    });
+  });
+
+  afterAll(async () => {
+    await cs?.shutdown();
+    const keytar = (await import('keytar')).default;
+    for (const credential of await keytar.findCredentials(keychainService))
+      await keytar.deletePassword(keychainService, credential.account);
+    await mesh?.close();
+    rmSync(certFolder, { recursive: true, force: true });
+  });
+
+  const mailboxNamed = async (mailboxId: string) => {
+    const reply = await csCall<SettingsSnapshot>('getSettings');
+    if (!reply.ok) throw new Error(reply.error.message);
+    return reply.value.mailboxes.find((m) => m.mailboxId === mailboxId)!;
+  };
+
+  it('connects with the PEM files IT named, read from where they are, not from a copy', async () => {
+    const pathology = await mailboxNamed('X26ABC2');
+    expect(pathology.certificateFromPolicy).toEqual({ path: mesh.files.clientCert, keyPath: mesh.files.clientKey, needsPassphrase: false });
+    expect(pathology.certificate?.subject).toBe('SERVER001.X26.api.mesh-client.nhs.uk');
+    expect(await csCall('updateMailbox', pathology.id, { password: 'password', sharedKey: SHARED_KEY })).toMatchObject({ ok: true });
+    const result = await csCall<{ ok: boolean; steps: { step: string; outcome: string }[] }>('testConnection', pathology.id);
+    expect(result).toMatchObject({ ok: true, value: { ok: true } });
+    expect(readdirSync(certFolder)).not.toContain('certificates');
+  });
+
+  it('asks for the password of a protected PFX, refuses a wrong one, and connects with the right one', async () => {
+    let riverside = await mailboxNamed('X26ABC1');
+    expect(riverside.certificateFromPolicy).toMatchObject({ path: mesh.files.clientPfx, needsPassphrase: true });
+    expect(riverside.certificateFromPolicy?.problem).toContain('needs its password');
+    await csCall('updateMailbox', riverside.id, { password: 'password' });
+    const before = await csCall<{ ok: boolean; summary: string }>('testConnection', riverside.id);
+    expect(before.ok && before.value.ok).toBe(false);
+
+    const wrong = await csCall('updateMailbox', riverside.id, { certificatePassphrase: 'not-it' });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'certificate-passphrase-wrong' } });
+    expect(wrong.ok === false && wrong.error.message).toContain('does not open the certificate your IT team set');
+
+    expect(await csCall('updateMailbox', riverside.id, { certificatePassphrase: mesh.pki.pfxPassphrase })).toMatchObject({ ok: true });
+    riverside = await mailboxNamed('X26ABC1');
+    expect(riverside.certificateFromPolicy).toEqual({ path: mesh.files.clientPfx, needsPassphrase: false });
+    const after = await csCall<{ ok: boolean }>('testConnection', riverside.id);
+    expect(after).toMatchObject({ ok: true, value: { ok: true } });
+  });
+
+  it('will not replace a certificate IT set, and says so', async () => {
+    const riverside = await mailboxNamed('X26ABC1');
+    const reply = await csCall('updateMailbox', riverside.id, {
+      certificate: { kind: 'pem', certificatePath: mesh.files.otherClientCert, keyPath: mesh.files.otherClientKey },
+    });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'managed-by-policy' } });
+    expect(reply.ok === false && reply.error.message).toContain("set Riverside Surgery's certificate");
+  });
+
+  it('names the missing file for IT when the policy points at nothing', async () => {
+    registry.set(
+      'HKLM',
+      hklm({
+        Environments: [`INT    REG_SZ    ${mesh.sandbox.url}`],
+        'Mailboxes\\1': ['Environment    REG_SZ    INT', 'MailboxId    REG_SZ    X26ABC1', 'DisplayName    REG_SZ    Riverside Surgery'],
+        'Mailboxes\\1\\Certificate': [`File    REG_SZ    ${join(certFolder, 'moved.pfx')}`],
+      }),
+    );
+    const riverside = await until(
+      () => mailboxNamed('X26ABC1'),
+      (m) => m.certificateFromPolicy?.path === join(certFolder, 'moved.pfx'),
+      'the changed policy',
+    );
+    expect(riverside.certificateFromPolicy).toMatchObject({ path: join(certFolder, 'moved.pfx'), needsPassphrase: false });
+    expect(riverside.certificateFromPolicy?.problem).toContain(join(certFolder, 'moved.pfx'));
+    expect(riverside.certificateFromPolicy?.problem).toContain('Contact your IT service desk');
   });
 });

@@ -226,6 +226,8 @@ describe('what the templates write, the reader takes', () => {
     displayName: 'Slot',
     downloadFolder: 'D:\\in',
     acknowledge: 'manual',
+    'certificate.file': 'D:\\certs\\slot.crt',
+    'certificate.keyFile': 'D:\\certs\\slot.key',
     'folderMode.enabled': 1,
     'folderMode.folder': 'D:\\folder',
     'folderMode.plainFileDefaults.to': 'X26ZZZ01',
@@ -267,6 +269,7 @@ describe('what the templates write, the reader takes', () => {
       displayName: 'Slot',
       downloadFolder: 'D:\\in',
       acknowledge: 'manual',
+      certificate: { file: 'D:\\certs\\slot.crt', keyFile: 'D:\\certs\\slot.key' },
       folderMode: {
         enabled: true,
         folder: 'D:\\folder',

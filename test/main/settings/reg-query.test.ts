@@ -20,6 +20,7 @@ describe('parseRegQuery', () => {
       '\\Lock',
       '\\Mailboxes',
       '\\Mailboxes\\1',
+      '\\Mailboxes\\1\\Certificate',
       '\\Mailboxes\\1\\FolderMode',
       '\\Mailboxes\\2',
       '\\Mailboxes\\2\\FolderMode',

@@ -58,6 +58,7 @@ describe('policyFromRegistry', () => {
             displayName: 'Pathology results',
             downloadFolder: 'C:\\Users\\alex\\Documents\\Pathology',
             acknowledge: 'manual',
+            certificate: { file: 'C:\\ProgramData\\MESH Desktop\\X26OT123.pfx' },
           },
           {
             environment: 'TRAINING',
@@ -98,6 +99,23 @@ describe('policyFromRegistry', () => {
       }),
     );
     expect(result.status === 'ok' && result.policy.mailboxes?.map((m) => m.displayName)).toEqual(['Two', 'Ten']);
+  });
+
+  it('reads a PEM certificate and its key file, and refuses a key file without its certificate', () => {
+    const base = ['Environment    REG_SZ    LIVE', 'MailboxId    REG_SZ    X26AAA01', 'DisplayName    REG_SZ    One'];
+    const pem = read(
+      listing({
+        'Mailboxes\\1': base,
+        'Mailboxes\\1\\Certificate': ['File    REG_SZ    D:\\certs\\x26aaa01.crt', 'KeyFile    REG_EXPAND_SZ    %ProgramData%\\k.pem'],
+      }),
+    );
+    expect(pem.status === 'ok' && pem.policy.mailboxes?.[0]?.certificate).toEqual({
+      file: 'D:\\certs\\x26aaa01.crt',
+      keyFile: 'C:\\ProgramData\\k.pem',
+    });
+    expect(problems(listing({ 'Mailboxes\\1': base, 'Mailboxes\\1\\Certificate': ['KeyFile    REG_SZ    D:\\k.pem'] }))).toEqual([
+      expect.stringContaining('does not set Certificate file'),
+    ]);
   });
 
   it('keeps folder mode off with its folder, and takes an unticked box alone as no folder mode', () => {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MailboxPatch, MailboxSettings, SettingsSnapshot } from '../../../../main/contract';
+import type { MailboxField, MailboxPatch, MailboxSettings, SettingsSnapshot } from '../../../../main/contract';
 import { ErrorSummary, errorFor } from '../../components/ErrorSummary';
 import { Checkbox, Radios, TextField } from '../../components/fields';
 import { CertificateInputs } from '../../components/CertificateInputs';
@@ -22,6 +22,10 @@ export interface EditorForm {
   pollIntervalMinutes: string;
   acknowledge: 'after-save' | 'manual';
   password: string;
+  /** The environment's shared secret; empty keeps the saved one. */
+  sharedKey: string;
+  /** The password of a certificate IT's policy names. */
+  certificatePassphrase: string;
   replaceCertificate: boolean;
   certificate: CertificateFields;
   /** Work like the Java MESH Client: send what is dropped in OUT, save what arrives in IN. */
@@ -59,6 +63,8 @@ export function mailboxPatch(form: EditorForm, saved: MailboxSettings): MailboxP
   if (Number(form.pollIntervalMinutes) !== saved.pollIntervalMinutes) patch.pollIntervalMinutes = Number(form.pollIntervalMinutes);
   if (form.acknowledge !== saved.acknowledge) patch.acknowledge = form.acknowledge;
   if (form.password) patch.password = form.password;
+  if (form.sharedKey) patch.sharedKey = form.sharedKey;
+  if (form.certificatePassphrase && saved.certificateFromPolicy) patch.certificatePassphrase = form.certificatePassphrase;
   const folder = cleanPath(form.folderModeFolder);
   if (form.folderMode !== Boolean(saved.folderMode?.enabled) || (form.folderMode && folder !== saved.folderMode?.folder)) {
     patch.folderMode = { ...saved.folderMode, enabled: form.folderMode, folder: folder || saved.folderMode?.folder || '' };
@@ -78,6 +84,14 @@ interface MailboxEditorProps {
   onDone(message?: string): void;
 }
 
+/**
+ * Whether IT fixed `field` of this mailbox. Main says field by field; without
+ * that list (an older main) everything of a managed mailbox is locked.
+ */
+export function isFieldLocked(mailbox: MailboxSettings, field: MailboxField): boolean {
+  return mailbox.lockedFields ? mailbox.lockedFields.includes(field) : mailbox.managed;
+}
+
 /** Change a mailbox's name, folder, check interval, acknowledgement, password or certificate. */
 export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone }: MailboxEditorProps) {
   const updateMailbox = useSettingsStore((s) => s.updateMailbox);
@@ -90,7 +104,9 @@ export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone 
     pollIntervalMinutes: String(mailbox.pollIntervalMinutes),
     acknowledge: mailbox.acknowledge,
     password: '',
-    replaceCertificate: Boolean(startWithCertificate),
+    sharedKey: '',
+    certificatePassphrase: '',
+    replaceCertificate: Boolean(startWithCertificate) && !mailbox.certificateFromPolicy,
     certificate: EMPTY_CERTIFICATE,
     folderMode: Boolean(mailbox.folderMode?.enabled),
     folderModeFolder: mailbox.folderMode?.folder ?? '',
@@ -99,7 +115,10 @@ export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone 
   const [attempts, setAttempts] = useState(0);
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string>();
-  const locked = mailbox.managed;
+  // Without a field-by-field list, a managed mailbox is read-only; with one, its password and secrets stay the person's.
+  const locked = mailbox.managed && !mailbox.lockedFields;
+  const fixed = (field: MailboxField) => isFieldLocked(mailbox, field);
+  const fromPolicy = mailbox.certificateFromPolicy;
 
   const update = (patch: Partial<EditorForm>) => {
     const next = { ...form, ...patch };
@@ -161,7 +180,7 @@ export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone 
         id={ids.displayName}
         label="Name for this mailbox"
         width={30}
-        managed={locked}
+        managed={fixed('displayName')}
         value={form.displayName}
         error={errorFor(errors, ids.displayName)}
         onChange={(displayName) => update({ displayName })}
@@ -172,12 +191,12 @@ export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone 
           label="Save downloaded files in"
           width="full"
           code
-          managed={locked}
+          managed={fixed('downloadFolder')}
           value={form.downloadFolder}
           error={errorFor(errors, `${prefix}-download-folder`)}
           onChange={(downloadFolder) => update({ downloadFolder })}
         />
-        {canChooseFolder && !locked && (
+        {canChooseFolder && !fixed('downloadFolder') && (
           <button type="button" className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" onClick={() => void chooseFolder()}>
             Choose folder…
           </button>
@@ -192,7 +211,7 @@ export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone 
         width={4}
         min={Math.max(5, snapshot.minimumPollIntervalMinutes)}
         max={1440}
-        managed={locked || snapshot.managed.pollInterval}
+        managed={fixed('pollIntervalMinutes') || snapshot.managed.pollInterval}
         value={form.pollIntervalMinutes}
         error={errorFor(errors, `${prefix}-poll`)}
         onChange={(pollIntervalMinutes) => update({ pollIntervalMinutes })}
@@ -201,7 +220,7 @@ export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone 
         id={`${prefix}-acknowledge`}
         label="After a file is saved"
         hint="Acknowledging removes the message from the mailbox for everyone who uses it."
-        managed={locked}
+        managed={fixed('acknowledge')}
         value={form.acknowledge}
         onChange={(acknowledge) => update({ acknowledge })}
         options={[
@@ -220,14 +239,57 @@ export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone 
         value={form.password}
         onChange={(password) => update({ password })}
       />
-      <Checkbox
-        id={`${prefix}-replace-certificate`}
-        label="Replace the certificate"
-        managed={locked}
-        checked={form.replaceCertificate}
-        onChange={(replaceCertificate) => update({ replaceCertificate })}
-      />
-      {form.replaceCertificate && !locked && (
+      {mailbox.environment !== 'TRAINING' && (
+        <TextField
+          id={`${prefix}-shared-key`}
+          label="Environment shared secret"
+          hint="NHS England sends it with the mailbox details. Leave empty to keep the one saved."
+          type="password"
+          width={20}
+          autoComplete="off"
+          managed={locked}
+          value={form.sharedKey}
+          onChange={(sharedKey) => update({ sharedKey })}
+        />
+      )}
+      {fromPolicy ? (
+        <div className="app-policy-certificate" role="group" aria-labelledby={`${prefix}-policy-certificate`}>
+          <h4 id={`${prefix}-policy-certificate`} className="nhsuk-heading-xs nhsuk-u-margin-bottom-1">
+            Certificate set by your IT department
+          </h4>
+          <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">
+            <code className="app-break">{fromPolicy.path}</code>
+            {fromPolicy.keyPath && (
+              <>
+                {' '}
+                with its key in <code className="app-break">{fromPolicy.keyPath}</code>
+              </>
+            )}
+          </p>
+          {fromPolicy.problem && <p className="nhsuk-body-s app-text-problem">{fromPolicy.problem}</p>}
+          {fromPolicy.needsPassphrase && (
+            <TextField
+              id={`${prefix}-certificate-passphrase`}
+              label="Certificate password"
+              hint="Your IT department will have told you it. It is kept in this computer's password store, not in a file."
+              type="password"
+              width={20}
+              autoComplete="off"
+              value={form.certificatePassphrase}
+              onChange={(certificatePassphrase) => update({ certificatePassphrase })}
+            />
+          )}
+        </div>
+      ) : (
+        <Checkbox
+          id={`${prefix}-replace-certificate`}
+          label="Replace the certificate"
+          managed={locked || fixed('certificate')}
+          checked={form.replaceCertificate}
+          onChange={(replaceCertificate) => update({ replaceCertificate })}
+        />
+      )}
+      {form.replaceCertificate && !locked && !fromPolicy && (
         <CertificateInputs
           ids={ids}
           value={form.certificate}
@@ -240,7 +302,7 @@ export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone 
         id={`${prefix}-folder-mode`}
         label="Folder mode: work like the NHS MESH Client"
         hint="Files dropped in the mailbox's OUT folder (with a .ctl control file) are sent, and received files are saved in IN, ready for your organisation's own scripts."
-        managed={locked}
+        managed={fixed('folderMode')}
         checked={form.folderMode}
         onChange={(folderMode) => update({ folderMode })}
       />
@@ -250,7 +312,7 @@ export function MailboxEditor({ mailbox, snapshot, startWithCertificate, onDone 
           label="Mailbox folder (holds IN, OUT, SENT and FAILED)"
           width="full"
           code
-          managed={locked}
+          managed={fixed('folderMode')}
           value={form.folderModeFolder}
           error={errorFor(errors, `${prefix}-folder-mode-folder`)}
           onChange={(folderModeFolder) => update({ folderModeFolder })}

@@ -14,6 +14,22 @@ type Mode = { kind: 'view' } | { kind: 'edit'; certificate: boolean } | { kind: 
 
 function certificateRows(settings: MailboxSettings | undefined, summary: MailboxSummary): SummaryRow[] {
   const certificate = settings?.certificate ?? summary.certificate;
+  const fromPolicy = settings?.certificateFromPolicy;
+  if (!certificate && fromPolicy)
+    return [
+      {
+        key: 'cert',
+        label: 'Certificate',
+        value: (
+          <>
+            Set by your IT department: <code className="app-break">{fromPolicy.path}</code>
+            {fromPolicy.problem && (
+              <p className="nhsuk-body-s nhsuk-u-margin-top-1 nhsuk-u-margin-bottom-0 app-text-problem">{fromPolicy.problem}</p>
+            )}
+          </>
+        ),
+      },
+    ];
   if (!certificate)
     return [{ key: 'cert', label: 'Certificate', value: 'None added yet. MESH will refuse to connect until one is added.' }];
   const colour = certificate.state === 'valid' ? 'green' : certificate.state === 'expiring-soon' ? 'orange' : 'red';
@@ -131,7 +147,8 @@ function MailboxCard({
                     className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
                     onClick={() => setMode({ kind: 'edit', certificate: false })}
                   >
-                    {managed ? 'See all settings' : 'Change'} <span className="nhsuk-u-visually-hidden">{summary.displayName}</span>
+                    {managed && !settings.lockedFields ? 'See all settings' : 'Change'}{' '}
+                    <span className="nhsuk-u-visually-hidden">{summary.displayName}</span>
                   </button>
                 )}
                 {settings && snapshot && !managed && (
