@@ -77,6 +77,7 @@ export const bridgeOnlyRequestNames = allRequestNames.filter(
 
 export const eventNames = [
   'mailboxes-changed',
+  'settings-changed',
   'inbox-changed',
   'sent-changed',
   'transfers-changed',

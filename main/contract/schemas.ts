@@ -214,6 +214,8 @@ export interface RequestResults {
 /** What each event carries. */
 export interface EventPayloads {
   'mailboxes-changed': MailboxSummary[];
+  /** Settings or policy changed (a Group Policy refresh, say): Settings reads them again. */
+  'settings-changed': null;
   'inbox-changed': { profileId: string };
   'sent-changed': { profileId: string };
   'transfers-changed': TransferView[];

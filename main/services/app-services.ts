@@ -293,6 +293,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   }
 
   store.onChange(() => {
+    events.emit('settings-changed', null);
     dropClients();
     void syncPolling()
       .catch((error: unknown) => log.error('Could not start checking mailboxes', { error: toAppError(error).message }))

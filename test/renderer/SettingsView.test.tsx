@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
@@ -94,6 +94,17 @@ describe('settings locked by IT', () => {
     await user.click(screen.getByRole('button', { name: 'Change Riverside Surgery' }));
     expect(screen.getByRole('spinbutton', { name: /Check for new messages every/ })).toBeDisabled();
     expect(screen.getByRole('textbox', { name: 'Name for this mailbox' })).toBeEnabled();
+  });
+});
+
+describe('settings IT changes while Settings is open', () => {
+  it('reads the settings again when main says they changed, and shows the new lock', async () => {
+    let snapshot = settingsSnapshot();
+    const { fake } = await openSettings({ getSettings: () => ok(snapshot) });
+    expect(screen.getByRole('textbox', { name: 'Default folder for downloaded files' })).toBeEnabled();
+    snapshot = settingsSnapshot({ managed: { ...settingsSnapshot().managed, defaultDownloadFolder: true } });
+    act(() => fake.emit('settings-changed', null));
+    expect(await screen.findByRole('textbox', { name: 'Default folder for downloaded files' })).toBeDisabled();
   });
 });
 

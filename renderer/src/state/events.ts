@@ -3,6 +3,7 @@ import { mesh } from '../mesh';
 import { useAppStore } from './app-store';
 import { useInboxStore } from './inbox-store';
 import { useSentStore } from './sent-store';
+import { useSettingsStore } from './settings-store';
 import { useTransfersStore } from './transfers-store';
 import { useNotificationStore } from './notifications';
 import { toast } from './toast-store';
@@ -12,6 +13,10 @@ export function subscribeToMain(): Unsubscribe {
   const api = mesh();
   const stops = [
     api.on('mailboxes-changed', (mailboxes) => useAppStore.getState().setMailboxes(mailboxes)),
+    // Only a Settings view that has loaded shows settings; it reads them again so IT's change appears while it is open.
+    api.on('settings-changed', () => {
+      if (useSettingsStore.getState().snapshot) void useSettingsStore.getState().load();
+    }),
     api.on('inbox-changed', ({ profileId }) => useInboxStore.getState().changed(profileId)),
     api.on('sent-changed', ({ profileId }) => useSentStore.getState().changed(profileId)),
     api.on('transfers-changed', (transfers) => useTransfersStore.getState().replaceAll(transfers)),

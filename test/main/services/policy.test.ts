@@ -157,8 +157,13 @@ describe('Group Policy in the registry through the contract', () => {
   });
 
   it('applies a change to the registry while running, computer policy first, with its sentence in Settings', async () => {
+    const told: string[] = [];
+    const stop = gp.events.subscribe((name) => told.push(name));
     registry.set('HKLM', fixture('hklm-every-setting.txt').replace('0xf', '0x1'));
     const snapshot = await until(settings, (s) => s.mailboxes.length === 3, 'the machine mailboxes');
+    stop();
+    // An open Settings view is told, so it shows IT's change without being reopened.
+    expect(told).toContain('settings-changed');
     expect(snapshot.mailboxes.map((m) => [m.mailboxId, m.managed])).toEqual([
       ['X26OT123', true],
       ['X26TR001', true],
