@@ -14,21 +14,26 @@ import { createMainWindow } from './window';
 import { electronPlatform } from './platform';
 import { createTray } from './tray';
 import type { MailboxSummary } from '../contract/types';
+import { routeLaunch } from '../cli/launch';
+import { runCommandInApp } from './command-mode';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outFolder = join(here, '..');
 
-// Tests and IT can point the app at a separate data folder.
-const userDataArg = process.argv.find((arg) => arg.startsWith('--user-data-dir='));
-if (userDataArg) app.setPath('userData', userDataArg.slice('--user-data-dir='.length));
-
-registerAppScheme();
-
-if (!app.requestSingleInstanceLock()) {
-  // A second copy would fight the first over the same transfers journal.
-  app.quit();
+// One program, two ways in: `mesh-desktop <command>` runs that command and exits; anything else opens the window.
+const route = routeLaunch(process.argv, Boolean(process.defaultApp));
+if (route.kind === 'command') {
+  void runCommandInApp(route);
 } else {
-  void start();
+  // Tests and IT can point the app at a separate data folder.
+  if (route.userDataDir) app.setPath('userData', route.userDataDir);
+  registerAppScheme();
+  if (!app.requestSingleInstanceLock()) {
+    // A second window would fight the first over the same transfers journal.
+    app.quit();
+  } else {
+    void start();
+  }
 }
 
 async function start(): Promise<void> {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { spawn } from 'node:child_process';
-import { COMMAND_MODULES, runCli } from '../../../main/cli/main';
+import { COMMAND_MODULES } from '../../../main/cli/main';
+import { routeLaunch, runCommand } from '../../../main/cli/launch';
 import { EXIT } from '../../../main/cli/exit-codes';
 import { startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
 import { cliNodeFlags } from '../../../scripts/bench/_measure';
@@ -44,7 +45,10 @@ async function cli(args: string[], env: NodeJS.ProcessEnv) {
       }),
       { isTTY: false },
     );
-  const code = await runCli(args, env, { out: sink((s) => (out += s)) as never, err: sink((s) => (err += s)) as never });
+  // Through the installed app's own entry: the program's path, then the arguments, routed as the packaged app routes them.
+  const route = routeLaunch(['C:\\Program Files\\MESH Desktop\\mesh-desktop.exe', ...args], false);
+  if (route.kind !== 'command') throw new Error(`${args.join(' ')} would open the window, not run a command`);
+  const code = await runCommand(route, env, { out: sink((s) => (out += s)) as never, err: sink((s) => (err += s)) as never });
   return { code, out, err, json: () => JSON.parse(out.trim().split('\n').pop()!) };
 }
 

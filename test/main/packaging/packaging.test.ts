@@ -3,7 +3,8 @@
 // that can run: against electron-builder's own schema, setting by setting, and
 // by packing the Linux `dir` target to inspect what goes into app.asar.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ const afterPack = require(join(root, 'scripts/after-pack.cjs')) as {
   (context: unknown, flip: (path: string, fuses: Record<string, unknown>) => Promise<number>): Promise<void>;
   FUSES: Record<string, unknown>;
 };
+const msiProject = require(join(root, 'scripts/msi-project.cjs')) as { addPathOption(wxs: string): string };
 const { FuseV1Options } = require('@electron/fuses') as { FuseV1Options: Record<string, number> };
 const debugLogger = { add() {} };
 
@@ -101,6 +103,29 @@ describe('the afterPack fuses', () => {
   });
 });
 
+describe('the Windows installers’ PATH option', () => {
+  it('adds ADDTOPATH to the MSI: bin\\ on the machine PATH only when the property is 1, taken out on removal', () => {
+    const template = readFileSync(join(root, 'node_modules/app-builder-lib/templates/msi/template.xml'), 'utf8');
+    const wxs = msiProject.addPathOption(template);
+    expect(wxs).toContain('<Property Id="ADDTOPATH" Secure="yes"/>');
+    const component = /<Component Id="MeshDesktopCommandLineOnPath"[\s\S]*?<\/Component>/.exec(wxs)?.[0];
+    expect(component).toContain('<Condition>ADDTOPATH = "1"</Condition>');
+    expect(component).toContain('Value="[APPLICATIONFOLDER]bin" Action="set" Part="last" System="yes" Permanent="no"');
+    // Inside the product's own component group, so installing and removing the product does both.
+    expect(wxs.indexOf('MeshDesktopCommandLineOnPath')).toBeGreaterThan(wxs.indexOf('<ComponentGroup Id="ProductComponents"'));
+    expect(() => msiProject.addPathOption('<Wix/>')).toThrow(/changed shape/);
+  });
+
+  it('gives NSIS an /ADDTOPATH switch, for the machine PATH per machine and the account’s per user, undone on uninstall', () => {
+    expect(config.nsis.include).toBe('resources/windows/installer.nsh');
+    const nsh = readFileSync(join(root, config.nsis.include), 'utf8');
+    expect(nsh).toMatch(/!macro customInstall[\s\S]*\$\{GetOptions\} \$R0 "\/ADDTOPATH"[\s\S]*!macroend/);
+    expect(nsh).toMatch(/\$installMode == "all"[\s\S]*MESH_MACHINE_ENV/);
+    expect(nsh).toMatch(/!macro customUnInstall[\s\S]*WordReplace[\s\S]*!macroend/);
+    expect(config.msiProjectCreated).toBe('scripts/msi-project.cjs');
+  });
+});
+
 describe('the packed app', () => {
   it('holds the built app and its runtime dependencies, and no sources, tests or maps', () => {
     // Needs `npm run build` first, which `npm test` does before the unit tests.
@@ -114,5 +139,25 @@ describe('the packed app', () => {
     // The Group Policy templates ship in the installed app's resources folder.
     expect(run.stdout).toContain('resources/policy/mesh-desktop.admx');
     expect(run.stdout).toContain('resources/policy/en-GB/mesh-desktop.adml');
+    // What the docs promise an installed app has: the command line's bundle, the keychain's native module
+    // outside app.asar, the command itself on Linux, and the Windows wrappers.
+    expect(run.stdout).toContain('/out/main/cli.mjs');
+    expect(run.stdout).toContain('resources/app.asar.unpacked/node_modules/keytar/build/Release/keytar.node');
+    expect(run.stdout).toContain('mesh-desktop (the command: /usr/bin/mesh-desktop in the deb)');
+    expect(run.stdout).toContain('Windows install folder: mesh-desktop.cmd');
+    expect(run.stdout).toContain('Windows install folder: bin/mesh-desktop.cmd');
+  }, 120_000);
+
+  it('fails, naming them, when the Windows wrappers would be missing', () => {
+    const variant = join(mkdtempSync(join(tmpdir(), 'package-variant-')), 'electron-builder.yml');
+    writeFileSync(variant, yaml.dump({ ...config, win: { ...config.win, extraFiles: [] } }));
+    const run = spawnSync(process.execPath, [join(root, 'scripts/package-check.mjs'), '--config', variant], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Windows: mesh-desktop.cmd');
+    expect(run.stderr).toContain('Windows: bin/mesh-desktop.cmd');
   }, 120_000);
 });

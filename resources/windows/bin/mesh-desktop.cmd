@@ -1,0 +1,6 @@
+@echo off
+rem MESH Desktop command line: mesh-desktop COMMAND [options]   (mesh-desktop --help lists the commands)
+rem Starts the app with the command, waits for it, and returns its exit code. See docs\deploying.md.
+setlocal DisableDelayedExpansion
+"%~dp0..\mesh-desktop.exe" %*
+exit /b %ERRORLEVEL%
