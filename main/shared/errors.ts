@@ -48,6 +48,8 @@ export type AppErrorCode =
   | 'settings-corrupt'
   | 'policy-invalid'
   | 'keychain-unavailable'
+  /** The account lacks the rights a step needs (an administrator prompt, say). */
+  | 'permission-denied'
   | 'cancelled'
   | 'not-configured'
   | 'managed-by-policy'
