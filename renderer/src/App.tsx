@@ -120,22 +120,26 @@ export function App() {
       >
         Skip to main content
       </a>
-      <header className="app-header" role="banner">
-        <span className="app-header__logo" aria-hidden="true">
-          NHS
-        </span>
-        <p className="app-header__title">MESH Desktop</p>
+      <header className="app-header-area" role="banner">
+        <div className="app-header">
+          <span className="app-header__logo" aria-hidden="true">
+            NHS
+          </span>
+          <p className="app-header__title">MESH Desktop</p>
+          {active?.training && (
+            <strong className="nhsuk-tag nhsuk-tag--orange" aria-hidden="true">
+              Training
+            </strong>
+          )}
+        </div>
         {active?.training && (
-          <strong className="nhsuk-tag nhsuk-tag--orange" aria-hidden="true">
-            Training
-          </strong>
+          // Inside the banner landmark, so nothing on the page sits outside one; one line at any width.
+          <p className="app-training-banner" role="note" title={`${active.displayName} is a practice mailbox.`}>
+            <strong>TRAINING</strong> — {active.displayName} is a practice mailbox. Nothing you send leaves this computer, and nothing here
+            is real.
+          </p>
         )}
       </header>
-      {active?.training && (
-        <div className="app-training-banner" role="note">
-          TRAINING — {active.displayName} is a practice mailbox. Nothing you send leaves this computer, and nothing here is real.
-        </div>
-      )}
       <div className="app-body">
         <nav className="app-sidebar" aria-label="Mailboxes and folders">
           {newMessage && (
@@ -186,8 +190,8 @@ export function App() {
           {section === 'settings' && <SettingsView />}
         </main>
       </div>
-      <StatusBar />
       <Toasts />
+      <StatusBar />
     </div>
   );
 }

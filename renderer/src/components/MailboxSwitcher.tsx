@@ -29,6 +29,7 @@ export function MailboxSwitcher() {
           <button
             type="button"
             aria-current={mailbox.id === activeId ? 'true' : undefined}
+            title={`${mailbox.displayName} (${mailbox.mailboxId})`}
             onClick={() => {
               selectMailbox(mailbox.id);
               // Choosing a mailbox from setup or settings means "show me its inbox".
@@ -36,7 +37,7 @@ export function MailboxSwitcher() {
             }}
           >
             <span className="app-nav__text">
-              <span>{mailbox.displayName}</span>
+              <span className="app-nav__name">{mailbox.displayName}</span>
               <span className="app-nav__sub">
                 {mailbox.mailboxId}
                 {mailbox.training && (

@@ -1,13 +1,19 @@
-import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useRef, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual';
 import type { Sort } from '../state/inbox-view';
 
 export interface Column<T> {
   id: string;
   header: string;
-  /** A CSS width for the column, such as "12rem". */
-  width: string;
+  /** The column's starting width in CSS pixels; a flexible column takes a share of the space left instead. */
+  width: number;
+  /** Shares the width the fixed columns leave (From and Subject), never narrower than `width`. */
+  flex?: boolean;
   render(item: T): ReactNode;
+  /** The full text of a cell, shown on hover when it is cut short. */
+  text?(item: T): string | undefined;
+  /** Left out until the person shows it (the column chooser). */
+  defaultHidden?: boolean;
   /** The sort key when the heading is pressed; not sortable when absent. */
   sortKey?: string;
   align?: 'end';
@@ -31,14 +37,69 @@ interface VirtualTableProps<T, K extends string> {
   ticks?: { ticked: ReadonlySet<string>; onToggle(id: string): void; onToggleAll(): void; labelFor(item: T): string };
   rowClassName?(item: T): string | undefined;
   empty: ReactNode;
+  /** Row height in CSS pixels (comfortable or compact). */
+  rowHeight?: number;
+  /** Widths the person chose, by column id; absent ones use the column's own. */
+  widths?: Readonly<Record<string, number>>;
+  /** Called as a column's edge is dragged or moved with the arrow keys. */
+  onResize?(columnId: string, width: number): void;
+  /** The id of an element describing how to use the grid (the keys). */
+  describedBy?: string;
 }
 
 // A fixed row height keeps scrolling cheap for thousands of rows.
 export const ROW_HEIGHT = 44;
-const HEADER_HEIGHT = 48;
+const HEADER_HEIGHT = 40;
 const PAGE = 10;
+const TICK_WIDTH = 40;
+const RESIZE_STEP = 16;
+const MIN_WIDTH = 56;
+const MAX_WIDTH = 800;
 // Before layout (or where there is none, as in a hidden pane) a list still shows its first screenful.
 const FALLBACK_HEIGHT = 20 * ROW_HEIGHT;
+
+/** The edge of a column heading: drag it, or focus it and use the arrow keys, to make the column wider or narrower. */
+function ResizeHandle({ header, width, onResize }: { header: string; width: number; onResize(width: number): void }) {
+  const start = useRef<{ x: number; width: number } | undefined>(undefined);
+  const measured = (element: HTMLElement) => element.parentElement?.getBoundingClientRect().width || width;
+  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    start.current = { x: event.clientX, width: measured(event.currentTarget) };
+    event.currentTarget.setPointerCapture?.(event.pointerId);
+  };
+  const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
+    if (!start.current) return;
+    onResize(start.current.width + event.clientX - start.current.x);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = event.shiftKey ? RESIZE_STEP * 4 : RESIZE_STEP;
+    const now = Math.round(measured(event.currentTarget));
+    const next = { ArrowLeft: now - step, ArrowRight: now + step, Home: MIN_WIDTH, End: MAX_WIDTH }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    event.stopPropagation();
+    onResize(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, next)));
+  };
+  return (
+    <div
+      className="app-table__resize"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Width of the ${header} column`}
+      aria-valuemin={MIN_WIDTH}
+      aria-valuemax={MAX_WIDTH}
+      aria-valuenow={Math.round(width)}
+      tabIndex={0}
+      title="Drag to change the column's width (or use the arrow keys)"
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={() => (start.current = undefined)}
+      onPointerCancel={() => (start.current = undefined)}
+      onKeyDown={onKeyDown}
+      onClick={(event) => event.stopPropagation()}
+    />
+  );
+}
 
 function observeWithFallback(instance: Virtualizer<HTMLDivElement, Element>, callback: (rect: Rect) => void) {
   return observeElementRect(instance, (rect) => callback(rect.height > 0 ? rect : { width: rect.width, height: FALLBACK_HEIGHT }));
@@ -50,12 +111,13 @@ function observeWithFallback(instance: Virtualizer<HTMLDivElement, Element>, cal
  * arrow keys move, Space ticks, Enter opens; the column headings are buttons.
  */
 export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>) {
-  const { items, getId, columns, activeId, onActivate, onOpen, sort, onSort, ticks, idPrefix } = props;
+  const { items, getId, columns, activeId, onActivate, onOpen, sort, onSort, ticks, idPrefix, widths = {}, onResize } = props;
+  const rowHeight = props.rowHeight ?? ROW_HEIGHT;
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 12,
     paddingStart: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
@@ -111,18 +173,21 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
   const spaceBelow = last ? virtualizer.getTotalSize() - last.end : 0;
   const columnCount = columns.length + (ticks ? 1 : 0);
   const allTicked = ticks !== undefined && items.length > 0 && items.every((item) => ticks.ticked.has(getId(item)));
-  // A fixed table layout honours the column widths only when the table's own width is set: their sum.
-  const tableWidth = `calc(${[...(ticks ? ['3rem'] : []), ...columns.map((column) => column.width)].join(' + ')})`;
+  // A chosen width is kept exactly; a flexible column without one shares what is left. The table fills its
+  // pane, and only scrolls sideways when the columns the person chose cannot fit at their narrowest.
+  const widthOf = (column: Column<T>) => widths[column.id] ?? (column.flex ? undefined : column.width);
+  const minimumWidth = (ticks ? TICK_WIDTH : 0) + columns.reduce((sum, column) => sum + (widths[column.id] ?? column.width), 0);
   const activeItemRendered =
     activeId !== undefined && virtualRows.some((row) => items[row.index] !== undefined && getId(items[row.index] as T) === activeId);
 
   return (
     <div className="app-table-scroll" ref={scrollRef}>
       <table
-        className="app-table"
-        style={{ width: tableWidth }}
+        className={`app-table${rowHeight < ROW_HEIGHT ? ' app-table--compact' : ''}`}
+        style={{ minWidth: minimumWidth }}
         role="grid"
         aria-label={props.label}
+        aria-describedby={props.describedBy}
         aria-rowcount={items.length + 1}
         aria-activedescendant={activeItemRendered && activeId !== undefined ? rowId(activeId) : undefined}
         tabIndex={0}
@@ -134,9 +199,10 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
       >
         <colgroup>
           {ticks && <col className="app-table__tick-col" />}
-          {columns.map((column) => (
-            <col key={column.id} style={{ width: column.width }} />
-          ))}
+          {columns.map((column) => {
+            const width = widthOf(column);
+            return <col key={column.id} style={width === undefined ? undefined : { width }} />;
+          })}
         </colgroup>
         <thead>
           <tr aria-rowindex={1}>
@@ -170,6 +236,13 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
                     </button>
                   ) : (
                     column.header
+                  )}
+                  {onResize && (
+                    <ResizeHandle
+                      header={column.header}
+                      width={widths[column.id] ?? column.width}
+                      onResize={(width) => onResize(column.id, width)}
+                    />
                   )}
                 </th>
               );
@@ -220,7 +293,7 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
                   </td>
                 )}
                 {columns.map((column) => (
-                  <td key={column.id} className={column.align === 'end' ? 'app-table__end' : undefined}>
+                  <td key={column.id} className={column.align === 'end' ? 'app-table__end' : undefined} title={column.text?.(item)}>
                     {column.render(item)}
                   </td>
                 ))}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { TagColour } from '../state/sent-view';
 import type { Outcome } from '../state/inbox-store';
 
@@ -41,52 +41,6 @@ export function OutcomeMessage({ outcome, onDismiss }: { outcome: Outcome; onDis
       <button type="button" className="app-link-button nhsuk-body-s" onClick={onDismiss}>
         Dismiss <span className="nhsuk-u-visually-hidden">this message</span>
       </button>
-    </div>
-  );
-}
-
-/**
- * An in-page "are you sure?" step (not window.confirm, which cannot be styled,
- * read well, or used in every shell). Focus moves to its heading on appearing.
- */
-export function ConfirmPanel(props: {
-  id: string;
-  title: string;
-  children: ReactNode;
-  confirmLabel: string;
-  busy?: boolean;
-  onConfirm(): void;
-  onCancel(): void;
-}) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
-  return (
-    <div className="nhsuk-card nhsuk-card--warning app-confirm" role="region" aria-labelledby={`${props.id}-title`}>
-      <div className="nhsuk-card__content">
-        <h2 className="nhsuk-card__heading nhsuk-heading-s" id={`${props.id}-title`} tabIndex={-1} ref={heading}>
-          <span className="nhsuk-u-visually-hidden">Important: </span>
-          {props.title}
-        </h2>
-        {props.children}
-        <div className="app-button-row">
-          <button
-            type="button"
-            className="nhsuk-button nhsuk-button--warning nhsuk-button--small"
-            disabled={props.busy}
-            onClick={props.onConfirm}
-          >
-            {props.busy ? 'Please wait…' : props.confirmLabel}
-          </button>
-          <button
-            type="button"
-            className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
-            disabled={props.busy}
-            onClick={props.onCancel}
-          >
-            Cancel
-          </button>
-        </div>
-      </div>
     </div>
   );
 }

@@ -3,6 +3,34 @@ import type { InboxItem } from '../../../main/contract';
 import { mesh, messageFor, unwrap } from '../mesh';
 import { countOf } from '../lib/format';
 import { DEFAULT_INBOX_SORT, NO_FILTERS, naturalDirection, nextSort, type InboxFilters, type InboxSortKey, type Sort } from './inbox-view';
+import { savedSort, useLayoutStore } from './list-layout';
+import { useTransfersStore } from './transfers-store';
+
+const INBOX_SORT_KEYS: readonly InboxSortKey[] = [
+  'from',
+  'subject',
+  'workflow',
+  'fileName',
+  'size',
+  'receivedAt',
+  'expiresAt',
+  'type',
+  'chunks',
+];
+
+/** The sort the person last chose in a mailbox's inbox, else newest first. */
+function sortFor(profileId: string): Sort<InboxSortKey> {
+  return savedSort(useLayoutStore.getState().columnPrefs('inbox', profileId), INBOX_SORT_KEYS) ?? DEFAULT_INBOX_SORT;
+}
+
+/** A save the person started from the inbox, followed until its transfers end. */
+export interface Saving {
+  ids: string[];
+  /** The folder the person chose with "Save as…"; otherwise the mailbox's download folder. */
+  folder?: string;
+  /** Download transfers that existed before this save, so an earlier download of the same message is not taken for it. */
+  earlier: string[];
+}
 
 /** A finished action's outcome, shown above the list until the next one. */
 export interface Outcome {
@@ -34,6 +62,13 @@ interface InboxState {
   confirming?: { ids: string[]; from: 'detail' | 'ticked' };
   busy: boolean;
   outcome?: Outcome;
+  /** The latest save from the inbox; its status shows above the list until dismissed. */
+  saving?: Saving;
+  /**
+   * Messages saved from here that MESH has since removed (acknowledged after saving): kept on
+   * screen, marked saved and collected, until the person moves on to another message.
+   */
+  kept: Readonly<Record<string, InboxItem>>;
   check: CheckState;
   load(profileId: string): Promise<void>;
   /** Main says this mailbox's inbox changed: reload it if it is the one on screen. */
@@ -51,6 +86,7 @@ interface InboxState {
   showInFolder(path: string): Promise<void>;
   checkNow(): Promise<void>;
   dismissOutcome(): void;
+  dismissSaving(): void;
 }
 
 export const useInboxStore = create<InboxState>((set, get) => ({
@@ -60,6 +96,7 @@ export const useInboxStore = create<InboxState>((set, get) => ({
   sort: DEFAULT_INBOX_SORT,
   ticked: new Set(),
   busy: false,
+  kept: {},
   check: { busy: false },
   load: async (profileId) => {
     const switching = get().profileId !== profileId;
@@ -71,6 +108,9 @@ export const useInboxStore = create<InboxState>((set, get) => ({
         ticked: new Set(),
         confirming: undefined,
         outcome: undefined,
+        saving: undefined,
+        kept: {},
+        sort: sortFor(profileId),
         check: { busy: false },
         loadError: undefined,
       });
@@ -80,14 +120,26 @@ export const useInboxStore = create<InboxState>((set, get) => ({
       const items = await mesh().listInbox(profileId).then(unwrap);
       // A slow answer for a mailbox the person has since left is thrown away.
       if (get().profileId !== profileId) return;
-      const ids = new Set(items.map((item) => item.messageId));
-      set((state) => ({
-        items,
-        loading: false,
-        loadError: undefined,
-        selectedId: state.selectedId && ids.has(state.selectedId) ? state.selectedId : undefined,
-        ticked: new Set([...state.ticked].filter((id) => ids.has(id))),
-      }));
+      set((state) => {
+        const listed = new Set(items.map((item) => item.messageId));
+        // A message just saved here and then removed by MESH stays in view, marked collected, while it is the one chosen.
+        const kept: Record<string, InboxItem> = { ...state.kept };
+        for (const id of state.saving?.ids ?? []) {
+          const before = state.items.find((item) => item.messageId === id);
+          if (!listed.has(id) && before && id === state.selectedId) kept[id] = { ...before, acknowledged: true };
+        }
+        for (const id of Object.keys(kept)) if (listed.has(id)) delete kept[id];
+        const keptItems = Object.values(kept);
+        const ids = new Set([...listed, ...keptItems.map((item) => item.messageId)]);
+        return {
+          items: [...items, ...keptItems],
+          kept,
+          loading: false,
+          loadError: undefined,
+          selectedId: state.selectedId && ids.has(state.selectedId) ? state.selectedId : undefined,
+          ticked: new Set([...state.ticked].filter((id) => listed.has(id))),
+        };
+      });
     } catch (error) {
       if (get().profileId !== profileId) return;
       set({ loading: false, loadError: messageFor(error) });
@@ -98,8 +150,20 @@ export const useInboxStore = create<InboxState>((set, get) => ({
   },
   setFilters: (patch) => set((state) => ({ filters: { ...state.filters, ...patch } })),
   clearFilters: () => set({ filters: NO_FILTERS }),
-  sortBy: (key) => set((state) => ({ sort: nextSort(state.sort, key, naturalDirection(key)) })),
-  select: (messageId) => set({ selectedId: messageId }),
+  sortBy: (key) => {
+    const sort = nextSort(get().sort, key, naturalDirection(key));
+    const { profileId } = get();
+    if (profileId) useLayoutStore.getState().setColumns('inbox', profileId, { sort });
+    set({ sort });
+  },
+  select: (messageId) =>
+    set((state) => {
+      // Moving on from a collected message lets it go.
+      const gone = Object.keys(state.kept).filter((id) => id !== messageId);
+      if (gone.length === 0) return { selectedId: messageId };
+      const kept = Object.fromEntries(Object.entries(state.kept).filter(([id]) => id === messageId));
+      return { selectedId: messageId, kept, items: state.items.filter((item) => !gone.includes(item.messageId)) };
+    }),
   toggleTicked: (messageId) =>
     set((state) => {
       const ticked = new Set(state.ticked);
@@ -161,23 +225,18 @@ export const useInboxStore = create<InboxState>((set, get) => ({
         return;
       }
     }
-    set({ busy: true, outcome: undefined });
+    const earlier = useTransfersStore
+      .getState()
+      .transfers.filter((t) => t.direction === 'download' && t.messageId !== undefined && messageIds.includes(t.messageId))
+      .map((t) => t.id);
+    set({ busy: true, outcome: undefined, saving: undefined });
     try {
       // No trailing undefined: the preview bridge sends arguments as JSON, where it would become null.
       await (folder ? mesh().downloadMessages(profileId, messageIds, { folder }) : mesh().downloadMessages(profileId, messageIds)).then(
         unwrap,
       );
-      set({
-        busy: false,
-        outcome: {
-          kind: 'success',
-          title: messageIds.length === 1 ? 'Saving the message' : `Saving ${countOf(messageIds.length, 'message')}`,
-          lines: [
-            folder ? `Saving to ${folder}.` : "Saving to this mailbox's download folder.",
-            'Large files take a while: follow them in Transfers.',
-          ],
-        },
-      });
+      // One status for the save, followed live above the list (see SaveStatus), not a second message that goes stale.
+      set({ busy: false, saving: { ids: [...messageIds], ...(folder ? { folder } : {}), earlier } });
     } catch (error) {
       set({ busy: false, outcome: { kind: 'error', title: 'The download did not start', lines: [messageFor(error)] } });
     }
@@ -203,4 +262,5 @@ export const useInboxStore = create<InboxState>((set, get) => ({
     }
   },
   dismissOutcome: () => set({ outcome: undefined }),
+  dismissSaving: () => set({ saving: undefined }),
 }));

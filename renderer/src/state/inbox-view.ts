@@ -4,6 +4,8 @@
  * of messages.
  */
 import type { InboxItem, MessageParty } from '../../../main/contract';
+import { formatBytes } from '../lib/format';
+import { workflowName } from '../lib/workflows';
 
 export type ReceivedRange = 'any' | 'today' | 'since-yesterday' | 'last-7-days';
 
@@ -170,4 +172,46 @@ export function nextSort<K extends string>(current: Sort<K>, key: K, naturalDire
 /** Columns whose natural first sort is largest or newest first. */
 export function naturalDirection(key: string): SortDirection {
   return key === 'receivedAt' || key === 'size' || key === 'sentAt' || key === 'chunks' ? 'desc' : 'asc';
+}
+
+/** Who a row is from; for a non-delivery report, that MESH itself sends it. */
+export function fromLabel(item: InboxItem): string {
+  return item.type === 'REPORT' ? 'MESH (about a message you sent)' : partyLabel(item.from);
+}
+
+/** What a row is about: its subject, else its file name; a report says which of your messages it is about. */
+export function subjectLabel(item: InboxItem): string {
+  if (item.type === 'REPORT') return item.subject ? `Your message “${item.subject}” did not arrive` : 'A message you sent did not arrive';
+  return item.subject || item.fileName || 'No subject';
+}
+
+/** A workflow by its plain name (the ID stays available on hover and in the details). */
+export function workflowLabel(id: string): string {
+  return workflowName(id);
+}
+
+/**
+ * The Size column's words, short for the cell and long for hover and screen readers.
+ * The size comes from the Content-Length MESH gives when the app first looks at a new
+ * message (the HEAD request it makes anyway, so no extra requests): whole for a message
+ * sent in one piece and not compressed in transit; for one sent in parts MESH says only
+ * how many parts until it is downloaded.
+ */
+export function sizeWords(item: InboxItem): { short: string; long: string } {
+  if (item.type === 'REPORT') return { short: '—', long: 'A non-delivery report has no file' };
+  if (item.size !== undefined) return { short: formatBytes(item.size), long: formatBytes(item.size) };
+  if (item.chunks > 1)
+    return { short: `${item.chunks} parts`, long: `Sent in ${item.chunks} parts: MESH gives the full size only when it is downloaded` };
+  return { short: 'Not given', long: 'MESH did not give the size of this message; it is known once it is saved' };
+}
+
+/** What the list holds, in the same terms as the sidebar's count: files still to save, and reports. */
+export function inboxCounts(items: readonly InboxItem[]): { total: number; toSave: number; reports: number } {
+  let toSave = 0;
+  let reports = 0;
+  for (const item of items) {
+    if (item.type === 'REPORT') reports++;
+    else if (!item.savedPath && !item.acknowledged) toSave++;
+  }
+  return { total: items.length, toSave, reports };
 }

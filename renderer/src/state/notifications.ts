@@ -9,6 +9,14 @@ import { create } from 'zustand';
 import type { NotificationEvent } from '../../../main/contract';
 import { toast } from './toast-store';
 import { useAppStore } from './app-store';
+import { useInboxStore } from './inbox-store';
+
+/** Whether the inbox on screen is showing the status of a save in this mailbox. */
+function savingShownInInbox(profileId: string | undefined): boolean {
+  const app = useAppStore.getState();
+  const inbox = useInboxStore.getState();
+  return app.section === 'inbox' && inbox.saving !== undefined && (!profileId || inbox.profileId === profileId);
+}
 
 const ASKED_KEY = 'mesh-desktop.notification-permission-asked';
 
@@ -77,6 +85,8 @@ export const useNotificationStore = create<NotificationState>((set, get) => ({
       };
       return;
     }
+    // A save started from the inbox already has its status there ("Saved", the folder, Show in folder): no second note.
+    if (event.kind === 'transfer-done' && savingShownInInbox(event.profileId)) return;
     toast(TOAST_LEVEL[event.kind], event.body, event.title);
     if (get().enabled && state === 'default' && !alreadyAsked()) set({ offerPermission: true });
   },

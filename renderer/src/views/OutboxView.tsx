@@ -9,34 +9,65 @@ import { partyLabel } from '../state/inbox-view';
 import { NoMailbox } from '../components/NoMailbox';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { LoadFailed, OutcomeMessage, SummaryList, Tag } from '../components/bits';
-import { SelectField, TextField } from '../components/fields';
+import { SelectField } from '../components/fields';
+import { SplitPane } from '../components/SplitPane';
+import { ViewMenu } from '../components/ViewMenu';
 import { countOf, formatBytes, formatDateTime, formatWhen } from '../lib/format';
+import { workflowName } from '../lib/workflows';
+import { effectiveDensity, ROW_HEIGHTS, shownColumns, toggleColumn, useColumnPrefs, useLayoutStore } from '../state/list-layout';
 
 function sentColumns(transfers: ReadonlyMap<string, TransferView>, now: Date): Column<SentItem>[] {
   const transferOf = (item: SentItem) => (item.transferId ? transfers.get(item.transferId) : undefined);
   return [
-    { id: 'to', header: 'To', width: '14rem', sortKey: 'to', render: (item) => partyLabel(item.to) },
+    {
+      id: 'to',
+      header: 'To',
+      width: 150,
+      flex: true,
+      sortKey: 'to',
+      text: (item) => partyLabel(item.to),
+      render: (item) => partyLabel(item.to),
+    },
     {
       id: 'subject',
       header: 'Subject',
-      width: '13rem',
+      width: 160,
+      flex: true,
       sortKey: 'subject',
-      render: (item) => item.subject || <span className="app-muted">No subject</span>,
+      text: (item) => item.subject || item.fileName,
+      render: (item) => item.subject || <span className="app-muted">{item.fileName}</span>,
     },
     {
       id: 'status',
       header: 'Status',
-      width: '11rem',
+      width: 150,
       sortKey: 'status',
+      text: (item) => sentStatusWords(item, transferOf(item)).label,
       render: (item) => {
         const words = sentStatusWords(item, transferOf(item));
         return <Tag colour={words.colour}>{words.label}</Tag>;
       },
     },
-    { id: 'sent', header: 'Sent', width: '9.5rem', sortKey: 'sentAt', render: (item) => formatWhen(item.sentAt, now) },
-    { id: 'workflow', header: 'Workflow', width: '11rem', sortKey: 'workflow', render: (item) => item.workflowId },
-    { id: 'file', header: 'File name', width: '12rem', sortKey: 'fileName', render: (item) => item.fileName },
-    { id: 'size', header: 'Size', width: '6rem', sortKey: 'size', align: 'end', render: (item) => formatBytes(item.size) },
+    { id: 'sent', header: 'Sent', width: 136, sortKey: 'sentAt', render: (item) => formatWhen(item.sentAt, now) },
+    {
+      id: 'workflow',
+      header: 'Workflow',
+      width: 170,
+      sortKey: 'workflow',
+      defaultHidden: true,
+      text: (item) => `${workflowName(item.workflowId)} (${item.workflowId})`,
+      render: (item) => workflowName(item.workflowId),
+    },
+    {
+      id: 'file',
+      header: 'File name',
+      width: 170,
+      sortKey: 'fileName',
+      defaultHidden: true,
+      text: (item) => item.fileName,
+      render: (item) => item.fileName,
+    },
+    { id: 'size', header: 'Size', width: 84, sortKey: 'size', align: 'end', render: (item) => formatBytes(item.size) },
   ];
 }
 
@@ -106,7 +137,16 @@ function SentDetail({ item, transfer, headingRef }: { item: SentItem; transfer?:
         label="About this sent message"
         rows={[
           { key: 'to', label: 'To', value: partyLabel(item.to) },
-          { key: 'workflow', label: 'Workflow', value: item.workflowId },
+          {
+            key: 'workflow',
+            label: 'Workflow',
+            value: (
+              <>
+                {workflowName(item.workflowId)}
+                <span className="app-header-name">{item.workflowId}</span>
+              </>
+            ),
+          },
           { key: 'subject', label: 'Subject', value: item.subject || 'None' },
           { key: 'file', label: 'File', value: `${item.fileName} (${formatBytes(item.size)})` },
           { key: 'sent', label: 'Sent', value: formatDateTime(item.sentAt) },
@@ -144,7 +184,12 @@ export function OutboxView() {
   }, [profileId, load]);
 
   const byId = useMemo(() => transfersById(transfers), [transfers]);
-  const columns = useMemo(() => sentColumns(byId, now), [byId, now]);
+  const allColumns = useMemo(() => sentColumns(byId, now), [byId, now]);
+  const view = useLayoutStore((s) => s.view);
+  const setView = useLayoutStore((s) => s.setView);
+  const layout = useColumnPrefs('sent', profileId);
+  const columns = shownColumns(allColumns, layout);
+  const [opened, setOpened] = useState(false);
   const shown = useMemo(() => visibleSent(items, filters, sort), [items, filters, sort]);
   const workflows = useMemo(() => [...new Set(items.map((item) => item.workflowId))].sort(), [items]);
   const selected = items.find((item) => item.id === selectedId);
@@ -167,14 +212,22 @@ export function OutboxView() {
             {mailbox.displayName} ({mailbox.mailboxId})
           </p>
           <span className="app-title-row__spacer" />
-          <button
-            type="button"
-            className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
-            disabled={refreshing}
-            onClick={() => void store.refresh()}
-          >
-            {refreshing ? 'Asking MESH…' : 'Refresh status'}
-          </button>
+          <div className="app-check">
+            <button
+              type="button"
+              className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
+              disabled={refreshing}
+              onClick={() => void store.refresh()}
+            >
+              {refreshing ? 'Asking MESH…' : 'Refresh status'}
+            </button>
+            <ViewMenu
+              columns={allColumns.map((column) => ({ id: column.id, header: column.header, shown: columns.includes(column) }))}
+              onToggleColumn={(id, visible) =>
+                useLayoutStore.getState().setColumns('sent', mailbox.id, { shown: toggleColumn(allColumns, layout, id, visible) })
+              }
+            />
+          </div>
         </div>
         {justSent && justSent.length > 0 && (
           <div className="nhsuk-panel app-panel" role="status">
@@ -217,72 +270,105 @@ export function OutboxView() {
         )}
         {outcome && <OutcomeMessage outcome={outcome} onDismiss={store.dismiss} />}
         <div className="app-filters" role="search" aria-label="Search and filter sent messages">
-          <TextField
-            id="sent-search"
-            label="Search"
-            hint="Recipient, subject, file name or ID"
-            type="search"
-            value={filters.search}
-            onChange={(search) => store.setFilters({ search })}
-            className="app-filters__search"
-          />
-          <SelectField
-            id="sent-filter-status"
-            label="Status"
-            value={filters.status}
-            onChange={(status) => store.setFilters({ status: status as SentStatusFilter })}
-            options={SENT_STATUS_FILTERS.map(({ value, label }) => ({ value, label }))}
-          />
-          <SelectField
-            id="sent-filter-workflow"
-            label="Workflow"
-            value={filters.workflow}
-            onChange={(workflow) => store.setFilters({ workflow })}
-            options={[{ value: '', label: 'Any workflow' }, ...workflows.map((w) => ({ value: w, label: w }))]}
-          />
-          <p className="nhsuk-body-s app-filters__count" aria-live="polite">
-            {shown.length === items.length ? countOf(items.length, 'message') : `Showing ${shown.length} of ${items.length}`}
-          </p>
+          <div className="app-filters__row">
+            <label className="app-filters__label" htmlFor="sent-search">
+              Search
+            </label>
+            <input
+              id="sent-search"
+              className="nhsuk-input app-filters__search"
+              type="search"
+              aria-describedby="sent-search-hint"
+              value={filters.search}
+              onChange={(event) => store.setFilters({ search: event.target.value })}
+            />
+            <span id="sent-search-hint" className="nhsuk-u-visually-hidden">
+              Looks through the recipient, subject, file name and message ID
+            </span>
+            <SelectField
+              id="sent-filter-status"
+              label="Status"
+              value={filters.status}
+              onChange={(status) => store.setFilters({ status: status as SentStatusFilter })}
+              options={SENT_STATUS_FILTERS.map(({ value, label }) => ({ value, label }))}
+              className="app-filters__inline"
+            />
+            <SelectField
+              id="sent-filter-workflow"
+              label="Workflow"
+              value={filters.workflow}
+              onChange={(workflow) => store.setFilters({ workflow })}
+              options={[{ value: '', label: 'Any workflow' }, ...workflows.map((w) => ({ value: w, label: workflowName(w) }))]}
+              className="app-filters__inline"
+            />
+            <p className="nhsuk-body-s app-filters__count" aria-live="polite">
+              {shown.length === items.length ? countOf(items.length, 'message') : `${shown.length} of ${countOf(items.length, 'message')}`}
+            </p>
+          </div>
         </div>
       </div>
-      <div className="app-split">
-        <section className="app-split__list" aria-label="Sent message list">
-          {loadError && <LoadFailed title="Sent messages could not be loaded" message={loadError} onRetry={() => void load(mailbox.id)} />}
-          <VirtualTable
-            label={`Messages sent from ${mailbox.displayName}`}
-            idPrefix="sent"
-            items={shown}
-            getId={(item) => item.id}
-            columns={columns}
-            activeId={selectedId}
-            onActivate={store.select}
-            onOpen={(id) => {
-              store.select(id);
-              window.requestAnimationFrame(() => detailHeading.current?.focus());
-            }}
-            sort={sort}
-            onSort={store.sortBy}
-            empty={
-              loading
-                ? 'Loading sent messages…'
-                : items.length === 0
-                  ? 'Nothing has been sent from this mailbox on this computer yet.'
-                  : 'No sent messages match your search and filters.'
-            }
-          />
-        </section>
-        <section className="app-split__detail" aria-label="Selected sent message">
-          {selected ? (
-            <SentDetail
-              item={selected}
-              transfer={selected.transferId ? byId.get(selected.transferId) : undefined}
-              headingRef={detailHeading}
+      <SplitPane
+        mode={view.readingPane}
+        size={view.readingPane === 'bottom' ? view.paneHeight : view.paneWidth}
+        onResize={(size) => setView(view.readingPane === 'bottom' ? { paneHeight: size } : { paneWidth: size })}
+        hasDetail={selected !== undefined}
+        detailOpen={opened}
+        detailLabel="Selected sent message"
+        list={
+          <section className="app-split__list" aria-label="Sent message list">
+            {loadError && (
+              <LoadFailed title="Sent messages could not be loaded" message={loadError} onRetry={() => void load(mailbox.id)} />
+            )}
+            <VirtualTable
+              label={`Messages sent from ${mailbox.displayName}`}
+              idPrefix="sent"
+              items={shown}
+              getId={(item) => item.id}
+              columns={columns}
+              rowHeight={ROW_HEIGHTS[effectiveDensity(view, window.innerHeight)]}
+              widths={layout?.widths}
+              onResize={(id, width) => useLayoutStore.getState().setColumnWidth('sent', mailbox.id, id, width)}
+              activeId={selectedId}
+              onActivate={(id) => {
+                store.select(id);
+                setOpened(false);
+              }}
+              onOpen={(id) => {
+                store.select(id);
+                setOpened(true);
+                window.requestAnimationFrame(() => detailHeading.current?.focus());
+              }}
+              sort={sort}
+              onSort={store.sortBy}
+              empty={
+                loading
+                  ? 'Loading sent messages…'
+                  : items.length === 0
+                    ? 'Nothing has been sent from this mailbox on this computer yet.'
+                    : 'No sent messages match your search and filters.'
+              }
             />
+          </section>
+        }
+        detail={
+          selected ? (
+            <>
+              {view.readingPane === 'off' && (
+                <button type="button" className="app-link-button nhsuk-body-s app-back" onClick={() => setOpened(false)}>
+                  Back to the list
+                </button>
+              )}
+              <SentDetail
+                item={selected}
+                transfer={selected.transferId ? byId.get(selected.transferId) : undefined}
+                headingRef={detailHeading}
+              />
+            </>
           ) : (
             <p className="app-muted app-detail__empty">Choose a message to see its delivery status.</p>
-          )}
-        </section>
-      </div>
+          )
+        }
+      />
     </div>
   );
 }

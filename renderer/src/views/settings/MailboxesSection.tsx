@@ -2,7 +2,8 @@ import { useState } from 'react';
 import type { MailboxSettings, MailboxSummary, SettingsSnapshot } from '../../../../main/contract';
 import { useAppStore } from '../../state/app-store';
 import { useSettingsStore } from '../../state/settings-store';
-import { ConfirmPanel, SummaryList, Tag, type SummaryRow } from '../../components/bits';
+import { SummaryList, Tag, type SummaryRow } from '../../components/bits';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ConnectionTestSteps } from '../../components/ConnectionTest';
 import { MailboxForm } from '../../components/MailboxForm';
 import { MANAGED_WORDS } from '../../components/fields';
@@ -126,7 +127,7 @@ function MailboxCard({
           <>
             <SummaryList rows={rows} label={`Details of ${summary.displayName}`} className="nhsuk-summary-list--no-border" />
             {mode.kind === 'remove' ? (
-              <ConfirmPanel
+              <ConfirmDialog
                 id={`${headingId}-remove`}
                 title={`Remove ${summary.displayName} from this computer?`}
                 confirmLabel="Yes, remove it"
@@ -138,7 +139,7 @@ function MailboxCard({
                   MESH Desktop will stop checking {summary.mailboxId} on this computer and forget its password. The mailbox itself, and
                   messages in it, stay in MESH. Files already saved stay where they are.
                 </p>
-              </ConfirmPanel>
+              </ConfirmDialog>
             ) : (
               <div className="app-button-row">
                 {settings && snapshot && (
