@@ -38,7 +38,7 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node24',
   packages: 'external',
   define: { __APP_VERSION__: '"bench"' },
   logLevel: 'warning',

@@ -62,7 +62,7 @@ if (!only || only === 'main') {
       plugins: [zodEnglishOnly],
       platform: 'node',
       format: 'esm',
-      target: 'node20',
+      target: 'node24',
       external: ['electron', 'keytar'],
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
       sourcemap: 'linked',

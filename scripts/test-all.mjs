@@ -6,6 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+// The main-process code runs on the Node inside Electron; tests on another major test a runtime no user has.
+const wanted = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')).engines.node;
+console.log(`Node ${process.version} (package.json wants ${wanted})`);
+if (!new RegExp(`^>=${process.versions.node.split('.')[0]}\\.`).test(wanted)) {
+  console.warn(`Warning: these tests should run on Node ${wanted}; README.md, "Set up and run", says how to get it.`);
+}
+
 const reports = join(process.cwd(), 'test-results');
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });

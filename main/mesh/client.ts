@@ -20,7 +20,7 @@ import {
   type MeshOperation,
   type TransportFailure,
 } from './errors';
-import { IO_BLOCK_SIZE, fileSystemError, gzipFileRange, readFileRange } from './file-io';
+import { IO_BLOCK_SIZE, fileSystemError, fileWriteFailure, gzipFileRange, readFileRange } from './file-io';
 import {
   buildHandshakeHeaders,
   buildSendHeaders,
@@ -830,11 +830,8 @@ export class MeshClient {
       const chunk = await this.downloadChunk(messageId, k, options.signal ? { signal: options.signal } : {});
       const totalChunks = Math.max(knownTotal, chunk.metadata.chunk.n);
       let written = 0;
-      let writeError: unknown;
       const output = createWriteStream(path, { flags: 'r+', start: offset, highWaterMark: IO_BLOCK_SIZE });
-      output.once('error', (error) => {
-        writeError = error;
-      });
+      const writeFailure = fileWriteFailure(chunk.body, output);
       if (options.onProgress) {
         const report = options.onProgress;
         chunk.body.on('data', (data: Buffer) => {
@@ -848,6 +845,7 @@ export class MeshClient {
       } catch (error) {
         chunk.body.destroy();
         if (options.signal?.aborted) throw cancelledError(error);
+        const writeError = writeFailure();
         if (writeError !== undefined || FILE_SYSTEM_CODES.has((error as NodeJS.ErrnoException)?.code ?? '')) {
           throw fileSystemError(writeError ?? error, path, 'write');
         }

@@ -33,6 +33,24 @@ export async function gzipFileRange(
   return (await stat(target)).size;
 }
 
+/**
+ * Watches a pipe from `source` into the file stream `output` for a failure of the file itself; the returned function
+ * gives it, or undefined. On Node 24 pipeline() destroys the file stream with the source's own error when the source
+ * fails (a download that broke off), so an 'error' on the file stream is no proof the disk failed: only an error the
+ * source did not raise is. (On Node 20 the file stream stayed quiet, and a broken-off chunk was retried as it must be.)
+ */
+export function fileWriteFailure(source: NodeJS.ReadableStream, output: NodeJS.WritableStream): () => unknown {
+  let sourceError: unknown;
+  let outputError: unknown;
+  source.once('error', (error) => {
+    sourceError = error;
+  });
+  output.once('error', (error) => {
+    outputError = error;
+  });
+  return () => (outputError !== undefined && outputError !== sourceError ? outputError : undefined);
+}
+
 /** Maps a local file-system failure to an AppError naming the file in plain words. */
 export function fileSystemError(error: unknown, path: string, action: 'read' | 'write'): AppError {
   const code = (error as NodeJS.ErrnoException)?.code;

@@ -30,7 +30,7 @@ import { pipeline } from 'node:stream/promises';
 import type { DownloadedChunk } from '../mesh/client';
 import { transportFailureToAppError } from '../mesh/errors';
 import type { MessageMetadata } from '../mesh/headers';
-import { IO_BLOCK_SIZE, fileSystemError } from '../mesh/file-io';
+import { IO_BLOCK_SIZE, fileSystemError, fileWriteFailure } from '../mesh/file-io';
 import { AppError } from '../shared/errors';
 import { createChecksumHash, hashFilePrefix, hashFileRange, parseChecksum } from './checksum';
 import { EarlyWriteback } from './early-writeback';
@@ -175,11 +175,8 @@ async function writeChunk(
 ): Promise<number> {
   const partPath = ctx.record.partPath;
   let written = 0;
-  let writeError: unknown;
   const output = createWriteStream(partPath, { flags: 'r+', start: offset, highWaterMark: IO_BLOCK_SIZE });
-  output.once('error', (error) => {
-    writeError = error;
-  });
+  const writeFailure = fileWriteFailure(body, output);
   try {
     const piped = pipeline(body, output, { signal });
     // Counted beside the pipe rather than through a counting stream: one stream fewer for every block of a 20 GB
@@ -193,6 +190,7 @@ async function writeChunk(
   } catch (error) {
     body.destroy();
     if (ctx.signal.aborted) throw abortedError(ctx.signal);
+    const writeError = writeFailure();
     if (writeError !== undefined) throw fileSystemError(writeError, partPath, 'write');
     const code = (error as NodeJS.ErrnoException)?.code;
     if (code && FILE_SYSTEM_CODES.has(code)) throw fileSystemError(error, partPath, 'write');
