@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
 import { installFakeMesh, type Answers } from './fake-mesh';
-import { baseAnswers, inboxItem, ok, resetStores, sentItem } from './fixtures';
+import { baseAnswers, inboxItem, ok, reopenWindow, resetStores, sentItem } from './fixtures';
 
 beforeEach(resetStores);
 
@@ -51,16 +51,66 @@ const dataRows = (grid: HTMLElement) => within(grid).getAllByRole('row').slice(1
 const detail = () => screen.getByRole('region', { name: 'Selected message' });
 
 describe('the inbox list', () => {
-  it('shows a row per message with its sender, workflow, size, type and parts', async () => {
+  it('shows who it is from, what it is, when it arrived and how big it is, as a mail list does', async () => {
     const { grid } = await openInbox();
     expect(grid).toHaveAttribute('aria-rowcount', '4');
+    expect(
+      within(grid)
+        .getAllByRole('columnheader')
+        .map((h) => h.getAttribute('aria-label') ?? h.textContent),
+    ).toEqual(['', 'From', 'Subject', 'Received', 'Size']);
     const [first, second, third] = dataRows(grid);
     expect(first).toHaveTextContent('Hilltop Trust Pathology (Y12XYZ9)');
-    expect(first).toHaveTextContent('PATH_BS_R4');
+    expect(first).toHaveTextContent('Blood results');
+    expect(first).toHaveTextContent('10 Mar 2026');
     expect(first).toHaveTextContent('2 KB');
-    expect(first).toHaveTextContent('Yes, 3 parts');
+    expect(first).not.toHaveTextContent('PATH_BS_R4');
     expect(second).toHaveTextContent('Valley Hospital (Z99)');
     expect(within(third!).getByText('Not delivered')).toHaveClass('nhsuk-tag--red');
+  });
+
+  it('adds and hides columns from View, and remembers the choice and widths for the mailbox', async () => {
+    const { user, grid } = await openInbox();
+    await user.click(screen.getByRole('button', { name: /^View/ }));
+    const view = screen.getByRole('group', { name: 'View' });
+    await user.click(within(view).getByRole('checkbox', { name: 'Workflow' }));
+    await user.click(within(view).getByRole('checkbox', { name: 'Size' }));
+    expect(within(grid).getByRole('columnheader', { name: 'Workflow' })).toBeInTheDocument();
+    expect(within(grid).queryByRole('columnheader', { name: 'Size' })).toBeNull();
+    expect(dataRows(grid)[0]).not.toHaveTextContent('2 KB');
+
+    const handle = within(grid).getByRole('separator', { name: 'Width of the Subject column' });
+    const before = Number(handle.getAttribute('aria-valuenow'));
+    handle.focus();
+    await user.keyboard('{ArrowRight}{ArrowRight}');
+    const after = Number(within(grid).getByRole('separator', { name: 'Width of the Subject column' }).getAttribute('aria-valuenow'));
+    expect(after).toBeGreaterThan(before);
+
+    // A fresh window on this computer: the same columns and widths come back.
+    reopenWindow();
+    const again = await openInbox();
+    expect(within(again.grid).getByRole('columnheader', { name: 'Workflow' })).toBeInTheDocument();
+    expect(within(again.grid).queryByRole('columnheader', { name: 'Size' })).toBeNull();
+    expect(Number(within(again.grid).getByRole('separator', { name: 'Width of the Subject column' }).getAttribute('aria-valuenow'))).toBe(
+      after,
+    );
+  });
+
+  it('puts the reading pane on the right, at the bottom or nowhere, and remembers it', async () => {
+    const { user, grid } = await openInbox();
+    await user.click(dataRows(grid)[0]!);
+    expect(detail()).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: /^View/ }));
+    await user.click(within(screen.getByRole('group', { name: 'View' })).getByRole('radio', { name: 'Off' }));
+    expect(screen.queryByRole('region', { name: 'Selected message' })).toBeNull();
+    await user.click(within(screen.getByRole('group', { name: 'View' })).getByRole('radio', { name: 'Bottom' }));
+    expect(detail()).toBeInTheDocument();
+    expect(screen.getByRole('separator', { name: /reading pane/i })).toHaveAttribute('aria-orientation', 'horizontal');
+
+    reopenWindow();
+    const again = await openInbox();
+    await again.user.click(dataRows(again.grid)[0]!);
+    expect(screen.getByRole('separator', { name: /reading pane/i })).toHaveAttribute('aria-orientation', 'horizontal');
   });
 
   it('sorts when a column heading is pressed, and says how', async () => {
@@ -71,7 +121,7 @@ describe('the inbox list', () => {
     expect(dataRows(grid).map((row) => row.textContent)).toEqual([
       expect.stringContaining('Blood results'),
       expect.stringContaining('Clinic letter'),
-      expect.stringContaining('No subject'),
+      expect.stringContaining('A message you sent did not arrive'),
     ]);
     await user.click(within(subject).getByRole('button', { name: 'Subject' }));
     expect(subject).toHaveAttribute('aria-sort', 'descending');
@@ -79,10 +129,15 @@ describe('the inbox list', () => {
 
   it('filters by type and searches', async () => {
     const { user, grid } = await openInbox();
+    expect(screen.queryByRole('combobox', { name: 'Type' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Filters' }));
     await user.selectOptions(screen.getByRole('combobox', { name: 'Type' }), 'Non-delivery reports only');
     expect(dataRows(grid)).toHaveLength(1);
-    expect(screen.getByText(/Showing 1 of 3/)).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    expect(screen.getByText(/^1 of 3 messages/)).toBeInTheDocument();
+    const chips = screen.getByRole('list', { name: 'Filters in force' });
+    expect(within(chips).getByRole('button', { name: /Non-delivery reports only/ })).toBeInTheDocument();
+    await user.click(within(chips).getByRole('button', { name: /Non-delivery reports only/ }));
+    expect(dataRows(grid)).toHaveLength(3);
     await user.type(screen.getByRole('searchbox', { name: /Search/ }), 'letter');
     expect(dataRows(grid)).toHaveLength(1);
     expect(dataRows(grid)[0]).toHaveTextContent('Clinic letter');
@@ -180,14 +235,14 @@ describe('reading a message', () => {
     await user.click(dataRows(grid)[0]!);
     await user.click(within(detail()).getByRole('button', { name: 'Download' }));
     expect(fake.calls.filter((c) => c.name === 'downloadMessages').map((c) => c.args)).toEqual([['riverside', ['MSG-1']]]);
-    expect(await screen.findByText('Saving the message')).toBeInTheDocument();
+    expect(await screen.findByText(/^Saving the message…|^Saved$/)).toBeInTheDocument();
     await user.click(within(detail()).getByRole('button', { name: 'Save as…' }));
     expect(fake.calls.filter((c) => c.name === 'downloadMessages').map((c) => c.args)[1]).toEqual([
       'riverside',
       ['MSG-1'],
       { folder: 'D:\\Team' },
     ]);
-    expect(await screen.findByText('Saving to D:\\Team.')).toBeInTheDocument();
+    expect(await screen.findByText('D:\\Team')).toBeInTheDocument();
   });
 
   it('offers Show in folder once the file is saved', async () => {
@@ -204,13 +259,13 @@ describe('acknowledging', () => {
     const { user, grid, fake } = await openInbox({ acknowledgeMessages: () => ok({ acknowledged: ['MSG-1'], failed: [] }) });
     await user.click(dataRows(grid)[0]!);
     await user.click(within(detail()).getByRole('button', { name: 'Acknowledge…' }));
-    const confirm = screen.getByRole('region', { name: /Acknowledge this message\?/ });
+    const confirm = screen.getByRole('alertdialog', { name: /Acknowledge this message\?/ });
     expect(confirm).toHaveTextContent('for everyone who uses that mailbox');
     expect(confirm).toHaveTextContent('This message has not been saved on this computer.');
     expect(within(confirm).getByRole('heading', { name: /Acknowledge this message\?/ })).toHaveFocus();
 
     await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
-    expect(screen.queryByRole('region', { name: /Acknowledge this message\?/ })).toBeNull();
+    expect(screen.queryByRole('alertdialog', { name: /Acknowledge this message\?/ })).toBeNull();
     expect(fake.calls.some((c) => c.name === 'acknowledgeMessages')).toBe(false);
 
     await user.click(within(detail()).getByRole('button', { name: 'Acknowledge…' }));
@@ -235,7 +290,7 @@ describe('acknowledging', () => {
     expect(fake.calls.find((c) => c.name === 'downloadMessages')?.args).toEqual(['riverside', ['MSG-1', 'MSG-2']]);
 
     await user.click(within(bulk).getByRole('button', { name: 'Acknowledge ticked…' }));
-    const confirm = screen.getByRole('region', { name: /Acknowledge 2 messages\?/ });
+    const confirm = screen.getByRole('alertdialog', { name: /Acknowledge 2 messages\?/ });
     expect(confirm).toHaveTextContent('2 of them have not been saved on this computer.');
     await user.click(within(confirm).getByRole('button', { name: 'Yes, acknowledge them' }));
     expect(fake.calls.find((c) => c.name === 'acknowledgeMessages')?.args).toEqual(['riverside', ['MSG-1', 'MSG-2']]);

@@ -163,9 +163,19 @@ describe('mailboxes in settings', () => {
   it('removes a mailbox only after confirming', async () => {
     const { user, fake } = await openSettings({ removeMailbox: () => ok(null) });
     await user.click(screen.getByRole('button', { name: 'Remove Riverside Surgery' }));
-    const confirm = screen.getByRole('region', { name: /Remove Riverside Surgery from this computer\?/ });
+    let confirm = screen.getByRole('alertdialog', { name: /Remove Riverside Surgery from this computer\?/ });
+    expect(confirm).toHaveAttribute('aria-modal', 'true');
     expect(confirm).toHaveTextContent('The mailbox itself, and messages in it, stay in MESH.');
+    // Escape is Cancel, and Tab stays inside the dialog.
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(fake.calls.some((c) => c.name === 'removeMailbox')).toBe(false);
+    await user.click(screen.getByRole('button', { name: 'Remove Riverside Surgery' }));
+    confirm = screen.getByRole('alertdialog', { name: /Remove Riverside Surgery from this computer\?/ });
+    for (let presses = 0; presses < 5; presses++) {
+      await user.tab();
+      expect(confirm.contains(document.activeElement)).toBe(true);
+    }
     await user.click(within(confirm).getByRole('button', { name: 'Yes, remove it' }));
     expect(fake.calls.find((c) => c.name === 'removeMailbox')?.args).toEqual(['riverside']);
     expect(await screen.findByText('No mailbox is set up on this computer yet.')).toBeInTheDocument();

@@ -1,4 +1,6 @@
 // Plain data in the contract's shapes, for component and store tests.
+import { cleanup } from '@testing-library/react';
+import { useLayoutStore } from '../../renderer/src/state/list-layout';
 import type {
   AppInfo,
   InboxItem,
@@ -149,4 +151,14 @@ export function resetStores(): void {
     (store as { setState(state: unknown, replace: true): void; getInitialState(): unknown }).setState(store.getInitialState(), true);
   }
   window.localStorage.clear();
+  useLayoutStore.getState().reset();
+}
+
+/** Closes the window and opens it again on the same computer: the stores start afresh, and what was remembered is read back. */
+export function reopenWindow(): void {
+  const remembered = Object.entries(window.localStorage);
+  cleanup();
+  resetStores();
+  for (const [key, value] of remembered) window.localStorage.setItem(key, value);
+  useLayoutStore.getState().reset();
 }

@@ -224,6 +224,9 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
                 <th
                   key={column.id}
                   scope="col"
+                  // Named by its heading alone: the resize handle inside has a name of its own,
+                  // which would otherwise be read out with every heading.
+                  aria-label={column.header}
                   aria-sort={sorted ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}
                   className={column.align === 'end' ? 'app-table__end' : undefined}
                 >
