@@ -7,7 +7,7 @@ export function electronPlatform(getWindow: () => BrowserWindow | undefined, env
   // comes from MESH_DESKTOP_TEST_FOLDER instead, as Mattermost's e2e does.
   const testFolder = env.MESH_DESKTOP_TEST_MODE === '1' ? env.MESH_DESKTOP_TEST_FOLDER : undefined;
   return {
-    capabilities: { chooseFolder: true, showInFolder: true, notifications: true },
+    capabilities: { chooseFolder: true, showInFolder: true, openFile: true, notifications: true },
     chooseFolder: async (title) => {
       if (env.MESH_DESKTOP_TEST_MODE === '1') return testFolder ?? null;
       const window = getWindow();
@@ -18,6 +18,11 @@ export function electronPlatform(getWindow: () => BrowserWindow | undefined, env
     showInFolder: async (path) => {
       if (env.MESH_DESKTOP_TEST_MODE === '1') return;
       shell.showItemInFolder(path);
+    },
+    openFile: async (path) => {
+      if (env.MESH_DESKTOP_TEST_MODE === '1') return undefined;
+      // openPath answers with an empty string when it worked, else the system's reason.
+      return (await shell.openPath(path)) || undefined;
     },
     resolveProxy: async (url) => proxyFromPacResult(await session.defaultSession.resolveProxy(url)),
   };

@@ -39,6 +39,7 @@ export const requestSenders = {
   downloadMessages: 'page',
   acknowledgeMessages: 'page',
   showInFolder: 'page',
+  openFile: 'page',
   chooseFolder: 'page',
   // Sent
   listSent: 'page',

@@ -157,6 +157,7 @@ export const requestSchemas = {
   downloadMessages: z.tuple([profileId, messageIds, z.strictObject({ folder: filePath.optional() }).optional()]),
   acknowledgeMessages: z.tuple([profileId, messageIds]),
   showInFolder: z.tuple([filePath]),
+  openFile: z.tuple([filePath]),
   chooseFolder: z.tuple([z.strictObject({ title: text('The title', 200).optional() }).optional()]),
   listSent: z.tuple([profileId]),
   refreshSent: z.tuple([profileId, z.string().max(100).optional()]),
@@ -195,6 +196,7 @@ export interface RequestResults {
   downloadMessages: string[];
   acknowledgeMessages: { acknowledged: string[]; failed: { messageId: string; message: string }[] };
   showInFolder: null;
+  openFile: null;
   chooseFolder: string | null;
   listSent: SentItem[];
   refreshSent: SentItem[];

@@ -25,7 +25,7 @@ export interface AppInfo {
   electronVersion?: string;
   nodeVersion: string;
   /** What this shell can do natively (the preview cannot open folders, for example). */
-  capabilities: { chooseFolder: boolean; showInFolder: boolean; notifications: boolean };
+  capabilities: { chooseFolder: boolean; showInFolder: boolean; openFile: boolean; notifications: boolean };
   /** Saved transfer records that could not be read at start-up, in sentences for the Transfers view. */
   transferProblems?: string[];
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createDispatcher } from '../contract/dispatch';
 import type { RequestHandlers } from '../contract/schemas';
 import type { ConnectionTestResult, MailboxStatus, MailboxSummary, SettingsSnapshot } from '../contract/types';
@@ -13,7 +13,7 @@ import { MIN_POLL_INTERVAL_MINUTES } from '../settings/schema';
 import { SettingsStore } from '../settings/store';
 import { AppError, toAppError } from '../shared/errors';
 import { APP_VERSION, PRODUCT_NAME } from '../shared/version';
-import { TransferEngine, type TransferProgress } from '../transfers';
+import { TransferEngine, runsAsProgram, type TransferProgress } from '../transfers';
 import { EventBus } from './events';
 import { FileRegistry } from './file-registry';
 import { connectionTestResult, MailboxService } from './mailboxes';
@@ -548,6 +548,34 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
           message: `Showing files is not available in the browser preview. The file is at ${path}.`,
         });
       await platform.showInFolder(path);
+      return null;
+    },
+    openFile: async (path) => {
+      if (!platform.openFile)
+        throw new AppError({
+          code: 'invalid-argument',
+          message: `Opening files is not available in the browser preview. The file is at ${path}.`,
+        });
+      // Only a file this app saved, so the window cannot be used to start anything else on the computer.
+      const saved = new Set(
+        engine.list().flatMap((transfer) => (transfer.kind === 'download' && transfer.savedPath ? [transfer.savedPath] : [])),
+      );
+      for (const mailbox of mailboxes.list()) {
+        for (const item of await engine.inbox(mailbox.id).catch(() => [])) if (item.savedPath) saved.add(item.savedPath);
+      }
+      if (!saved.has(path))
+        throw new AppError({
+          code: 'invalid-argument',
+          message: 'MESH Desktop only opens files it has saved for you. Use Show in folder instead.',
+        });
+      if (runsAsProgram(basename(path)))
+        throw new AppError({
+          code: 'invalid-argument',
+          message: `MESH Desktop does not open programs or scripts it received (${basename(path)}). Use Show in folder, and ask your IT team before running it.`,
+        });
+      const problem = await platform.openFile(path);
+      if (problem)
+        throw new AppError({ code: 'invalid-argument', message: `The file could not be opened: ${problem}. Use Show in folder instead.` });
       return null;
     },
     chooseFolder: async (request) => {

@@ -9,6 +9,8 @@ export interface Platform {
   capabilities: AppInfo['capabilities'];
   chooseFolder?(title: string): Promise<string | null>;
   showInFolder?(path: string): Promise<void>;
+  /** Opens a file in its usual program; resolves to a reason when the system could not. */
+  openFile?(path: string): Promise<string | undefined>;
   /**
    * The system's proxy for a URL, as a proxy URL, or undefined for a direct
    * connection. Electron asks Chromium (which knows PAC and WPAD); plain Node
@@ -29,5 +31,5 @@ export function proxyFromPacResult(result: string): string | undefined {
 
 /** The preview's platform: no native dialogs, notifications through the browser. */
 export const browserPlatform: Platform = {
-  capabilities: { chooseFolder: false, showInFolder: false, notifications: true },
+  capabilities: { chooseFolder: false, showInFolder: false, openFile: false, notifications: true },
 };

@@ -96,6 +96,7 @@ export function transferView(progress: TransferProgress, now = new Date()): Tran
     profileId: progress.profileId,
     direction: progress.kind === 'upload' ? 'upload' : 'download',
     title: progress.name,
+    ...(progress.counterpart ? { counterpart: progress.counterpart } : {}),
     state: progress.state,
     bytesDone: progress.bytesDone,
     ...(progress.bytesTotal !== undefined ? { bytesTotal: progress.bytesTotal } : {}),

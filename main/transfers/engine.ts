@@ -959,8 +959,10 @@ export class TransferEngine {
         n: record.chunkCount,
       };
       if (record.messageId) progress.messageId = record.messageId;
+      progress.counterpart = record.recipientName ? `${record.recipientName} (${record.to})` : record.to;
     } else {
       progress.messageId = record.messageId;
+      if (record.facts?.from) progress.counterpart = record.facts.from;
       progress.bytesDone = live && running ? live.bytesDone : record.bytesDone;
       const total = live?.bytesTotal ?? record.verification?.bytes ?? record.expectedBytes;
       if (total !== undefined) progress.bytesTotal = total;

@@ -17,7 +17,7 @@ export type { InboxItem, InboxEntry, ReportDetails } from './inbox';
 export type { SentRecord, NonDelivery, UnmatchedReport } from './mailbox-store';
 export type { ReceivedFileSidecar } from './file-placement';
 export type { TransferProgress, TransferState, TransferKind, UploadRecord, DownloadRecord, SendDecision } from './types';
-export { safeFileName, numberedFileName, meshHeaderFileName, isReservedWindowsName } from './safe-file-name';
+export { safeFileName, numberedFileName, meshHeaderFileName, isReservedWindowsName, runsAsProgram } from './safe-file-name';
 export { parseChecksum, formatChecksum } from './checksum';
 export {
   pollIntervalMs,

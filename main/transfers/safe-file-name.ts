@@ -158,3 +158,26 @@ export function meshHeaderFileName(localName: string): string {
   const [stem, extension] = splitExtension(ascii);
   return stem.slice(0, 300 - extension.length) + extension;
 }
+
+/**
+ * Extensions that Windows (or a Linux desktop) runs rather than opens: a program,
+ * a script, an installer, a shortcut or a control-panel item. A received file with
+ * one of these is never opened by MESH Desktop; the person is sent to the folder
+ * and to their IT team instead, as Outlook does with blocked attachments.
+ */
+const RUNNABLE_EXTENSIONS = new Set(
+  [
+    ...['exe', 'com', 'bat', 'cmd', 'pif', 'scr', 'cpl', 'msc', 'msi', 'msp', 'mst', 'appx', 'msix', 'appref-ms', 'application'],
+    ...['ps1', 'psm1', 'psd1', 'ps1xml', 'psc1', 'vb', 'vbs', 'vbe', 'js', 'jse', 'wsf', 'wsh', 'ws', 'wsc', 'hta', 'jar'],
+    ...['lnk', 'url', 'scf', 'inf', 'reg', 'chm', 'hlp', 'gadget', 'dll', 'ocx', 'sys', 'xll', 'library-ms', 'settingcontent-ms'],
+    ...['sh', 'bash', 'py', 'pyw', 'pl', 'rb', 'desktop', 'appimage', 'run', 'bin', 'command', 'app', 'pkg', 'dmg'],
+  ].map((extension) => `.${extension}`),
+);
+
+/** Whether opening the file would run it (by its last extension, in any case, ignoring trailing dots and spaces). */
+export function runsAsProgram(name: string): boolean {
+  const trimmed = name.replace(/[. ]+$/u, '').toLowerCase();
+  const dot = trimmed.lastIndexOf('.');
+  if (dot < 0) return false;
+  return RUNNABLE_EXTENSIONS.has(trimmed.slice(dot));
+}

@@ -226,6 +226,8 @@ export interface TransferProgress {
   state: TransferState;
   /** The file's name (as sent, or as it will be saved). */
   name: string;
+  /** The other mailbox: "Name (ID)" or the ID for a send, the sender's ID for a receipt. */
+  counterpart?: string;
   messageId?: string;
   bytesDone: number;
   bytesTotal?: number;

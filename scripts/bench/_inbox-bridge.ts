@@ -160,7 +160,7 @@ function install(): void {
       platform: 'linux',
       dataFolder: '/tmp/mesh-bench',
       nodeVersion: 'bench',
-      capabilities: { chooseFolder: false, showInFolder: false, notifications: false },
+      capabilities: { chooseFolder: false, showInFolder: false, openFile: false, notifications: false },
     }),
     listMailboxes: () => [mailbox(count)],
     getSettings: () => settings,

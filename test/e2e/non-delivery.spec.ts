@@ -48,18 +48,20 @@ test('a non-delivery report arrives, is shown as such, and links to the sent mes
   await openFolder(page, 'Inbox');
   await page.getByRole('button', { name: 'Check now' }).click();
   await expect(page.getByRole('status').filter({ hasText: /new message.*check again/ })).toBeVisible();
-  // The report carries the undelivered message's subject and workflow, under MESH's own name.
+  // The report's row says whose message failed, in words; the detail names the workflow.
   const reportRow = inboxGrid(page, GP).getByRole('row').filter({ hasText: SUBJECT });
   await expect(reportRow).toContainText('Not delivered');
-  await expect(reportRow).toContainText('MESH (central system)');
-  await expect(reportRow).toContainText('CARE_PLAN_UPDATE');
+  await expect(reportRow).toContainText('MESH (about a message you sent)');
+  await expect(reportRow).toContainText(`Your message “${SUBJECT}” did not arrive`);
 
   await reportRow.click();
   const detail = selectedMessage(page);
   await expect(detail.getByRole('heading', { level: 2, name: 'Non-delivery report' })).toBeVisible();
-  await expect(detail).toContainText('A message you sent did not reach its recipient');
+  await expect(detail).toContainText(`Your message “${SUBJECT}” to ${CARE_HOME.name} (${CARE_HOME.id}) did not arrive`);
+  await expect(detail).toContainText('What to do: check the recipient’s mailbox ID and the workflow with them');
   await expect(detail).toContainText('Message not collected by recipient after 5 days');
   await expect(detail).toContainText('MESH code: SEND 14');
+  await expect(detail).toContainText('CARE_PLAN_UPDATE');
 
   // Following the link opens Sent with that very message chosen.
   await detail.getByRole('link', { name: 'Open the message that was not delivered, in Sent' }).click();
@@ -75,7 +77,7 @@ test('a non-delivery report arrives, is shown as such, and links to the sent mes
   await openFolder(page, 'Inbox');
   await reportRow.click();
   await detail.getByRole('button', { name: 'Acknowledge…' }).click();
-  const confirm = page.getByRole('region', { name: /Acknowledge this report\?/ });
+  const confirm = page.getByRole('alertdialog', { name: /Acknowledge this report\?/ });
   await expect(confirm).toContainText('stays marked “Not delivered” in Sent');
   await confirm.getByRole('button', { name: 'Yes, acknowledge it' }).click();
   await expect(reportRow).toHaveCount(0);

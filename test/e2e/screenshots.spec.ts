@@ -39,7 +39,7 @@ test('pictures of every view for the README', async ({ page, app }, testInfo) =>
   await startTrainingSandbox(page);
   const rows = inboxGrid(page, GP).getByRole('row');
   await expect(rows.filter({ hasText: 'Not delivered' })).toBeVisible();
-  await expect(page.getByText('Choose a message to see everything about it.')).toBeVisible();
+  await expect(page.getByText('Choose a message to read it here.')).toBeVisible();
   await picture(page, 'inbox');
 
   await rows.filter({ hasText: 'Monthly pathology results' }).click();
@@ -66,7 +66,7 @@ test('pictures of every view for the README', async ({ page, app }, testInfo) =>
   const sentRow = page
     .getByRole('grid', { name: `Messages sent from ${GP.name}` })
     .getByRole('row')
-    .filter({ hasText: 'discharge-ack.csv' });
+    .filter({ hasText: 'Discharge summary received' });
   await expect(sentRow).toContainText('Delivered', { timeout: 30_000 });
   await page.getByRole('button', { name: 'Dismiss', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Selected sent message' }).getByText('Delivered', { exact: true })).toBeVisible();
@@ -76,7 +76,8 @@ test('pictures of every view for the README', async ({ page, app }, testInfo) =>
   await openFolder(page, 'Inbox');
   await rows.filter({ hasText: 'Discharge summary (training sample)' }).click();
   await selectedMessage(page).getByRole('button', { name: 'Download' }).click();
-  await expect(rows.filter({ hasText: 'Discharge summary (training sample)' })).toHaveCount(0);
+  // The message stays in view, saved and collected, until the person moves on.
+  await expect(selectedMessage(page).getByText('Saved and collected')).toBeVisible({ timeout: 30_000 });
   await openFolder(page, 'Transfers');
   const finished = page.getByRole('list', { name: 'Finished transfers' });
   await expect(finished).toContainText('Sending discharge-ack.csv');

@@ -78,16 +78,22 @@ test('a 300 MB file goes from the hospital to the GP, byte for byte, with progre
     .filter({ hasNot: page.getByRole('columnheader') });
   const row = rows.filter({ hasText: SUBJECT });
   await expect(row).toContainText(HOSPITAL.name);
-  await expect(row).toContainText(/Yes, \d parts/);
+  // Sent in parts: until it is saved MESH gives only the number of parts, and the Size column says so.
+  await expect(row).toContainText(/\d parts/);
   await expect(mailboxButton(page, GP)).toContainText('3 messages waiting');
 
-  // Download: after saving, the mailbox acknowledges it and it leaves the inbox.
+  // Download: the button says beforehand that MESH then removes it; after saving it stays in view,
+  // marked saved and collected, until the GP moves on.
   await row.click();
   const detail = selectedMessage(page);
   await expect(detail.getByRole('heading', { level: 2, name: SUBJECT })).toBeVisible();
+  await expect(detail).toContainText('Download saves the file, then acknowledges it');
   await detail.getByRole('button', { name: 'Download' }).click();
-  await expect(row).toHaveCount(0, { timeout: 120_000 });
+  await expect(detail.getByText('Saved and collected')).toBeVisible({ timeout: 120_000 });
+  await expect(row).toHaveCount(1);
   await expect(mailboxButton(page, GP)).toContainText('2 messages waiting');
+  await rows.filter({ hasNotText: SUBJECT }).first().click();
+  await expect(row).toHaveCount(0);
 
   const saved = join(app.dataFolder, 'Training downloads', GP.id, FILE_NAME);
   expect(await sha256(saved)).toBe(sentHash);

@@ -252,6 +252,19 @@ describe('reading a message', () => {
     await user.click(within(detail()).getByRole('button', { name: 'Show in folder' }));
     expect(fake.calls.find((c) => c.name === 'showInFolder')?.args).toEqual(['C:\\MESH\\results.csv']);
   });
+
+  it('opens the saved file, and says why when main refuses', async () => {
+    const saved = inboxItem({ ...results, savedPath: 'C:\\MESH\\setup.exe' });
+    const refusal = 'MESH Desktop does not open programs or scripts it received (setup.exe).';
+    const { user, grid, fake } = await openInbox({
+      listInbox: () => ok([saved]),
+      openFile: () => ({ ok: false, error: { code: 'invalid-argument', message: refusal } }),
+    });
+    await user.click(dataRows(grid)[0]!);
+    await user.click(within(detail()).getByRole('button', { name: 'Open' }));
+    expect(fake.calls.find((c) => c.name === 'openFile')?.args).toEqual(['C:\\MESH\\setup.exe']);
+    expect(await screen.findByText(refusal)).toBeInTheDocument();
+  });
 });
 
 describe('acknowledging', () => {

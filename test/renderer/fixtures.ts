@@ -27,7 +27,7 @@ export const appInfo = (overrides: Partial<AppInfo> = {}): AppInfo => ({
   platform: 'win32',
   dataFolder: 'C:\\Users\\amy\\AppData\\Roaming\\MESH Desktop',
   nodeVersion: '20',
-  capabilities: { chooseFolder: true, showInFolder: true, notifications: true },
+  capabilities: { chooseFolder: true, showInFolder: true, openFile: true, notifications: true },
   ...overrides,
 });
 

@@ -124,7 +124,10 @@ describe('a shell without notifications', () => {
   it('uses toasts when main says the shell cannot show notifications', async () => {
     installNotificationApi('granted');
     const fake = installFakeMesh(
-      baseAnswers({ getAppInfo: () => ok(appInfo({ capabilities: { chooseFolder: false, showInFolder: false, notifications: false } })) }),
+      baseAnswers({
+        getAppInfo: () =>
+          ok(appInfo({ capabilities: { chooseFolder: false, showInFolder: false, openFile: false, notifications: false } })),
+      }),
     );
     render(<App />);
     await screen.findByRole('heading', { level: 1, name: 'Inbox' });

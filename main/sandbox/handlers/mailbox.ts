@@ -222,7 +222,12 @@ export async function handleHead(ctx: RequestContext): Promise<void> {
   const isSender = message.sender.mailbox_id === mailbox.mailbox_id;
   if (!isRecipient && !isSender) throw meshError(404, 'messageDoesNotExist');
   if (!isSender && !isDownloadable(message)) throw meshError(410, 'messageGone');
-  ctx.res.writeHead(200, downloadHeaders(message, 1));
+  const headers = downloadHeaders(message, 1);
+  // As MESH does: the same headers as chunk 1, its length included, so a client can show the size of
+  // an unchunked message before downloading it. A stored-compressed chunk's length is not the file's.
+  if (message.message_type !== 'REPORT' && !message.metadata.content_encoding)
+    headers['Content-Length'] = String(message.chunk_sizes['1'] ?? 0);
+  ctx.res.writeHead(200, headers);
   ctx.res.end();
 }
 

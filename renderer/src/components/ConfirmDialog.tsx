@@ -37,13 +37,19 @@ export function ConfirmDialog(props: {
     };
   }, []);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key === 'Escape') {
+  // Escape is Cancel wherever focus has got to (a click on the backdrop leaves it on the page's body).
+  useEffect(() => {
+    const onEscape = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
       event.preventDefault();
       event.stopPropagation();
       if (!busy) onCancel();
-      return;
-    }
+    };
+    document.addEventListener('keydown', onEscape, true);
+    return () => document.removeEventListener('keydown', onEscape, true);
+  }, [busy, onCancel]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'Tab' || !dialog.current) return;
     // Keep Tab inside the dialog: from the last control back to the first, and the other way.
     const focusable = [...dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE)];

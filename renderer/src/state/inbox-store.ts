@@ -84,6 +84,7 @@ interface InboxState {
   acknowledge(): Promise<void>;
   download(messageIds: string[], options?: { chooseFolder?: boolean }): Promise<void>;
   showInFolder(path: string): Promise<void>;
+  openFile(path: string): Promise<void>;
   checkNow(): Promise<void>;
   dismissOutcome(): void;
   dismissSaving(): void;
@@ -246,6 +247,13 @@ export const useInboxStore = create<InboxState>((set, get) => ({
       await mesh().showInFolder(path).then(unwrap);
     } catch (error) {
       set({ outcome: { kind: 'error', title: 'The folder could not be opened', lines: [messageFor(error)] } });
+    }
+  },
+  openFile: async (path) => {
+    try {
+      await mesh().openFile(path).then(unwrap);
+    } catch (error) {
+      set({ outcome: { kind: 'error', title: 'The file was not opened', lines: [messageFor(error)] } });
     }
   },
   checkNow: async () => {

@@ -22,7 +22,8 @@ function sentColumns(transfers: ReadonlyMap<string, TransferView>, now: Date): C
     {
       id: 'to',
       header: 'To',
-      width: 150,
+      // The narrowest each column goes: together they fit beside the reading pane at 1280×800.
+      width: 120,
       flex: true,
       sortKey: 'to',
       text: (item) => partyLabel(item.to),
@@ -31,7 +32,7 @@ function sentColumns(transfers: ReadonlyMap<string, TransferView>, now: Date): C
     {
       id: 'subject',
       header: 'Subject',
-      width: 160,
+      width: 130,
       flex: true,
       sortKey: 'subject',
       text: (item) => item.subject || item.fileName,
@@ -40,7 +41,7 @@ function sentColumns(transfers: ReadonlyMap<string, TransferView>, now: Date): C
     {
       id: 'status',
       header: 'Status',
-      width: 150,
+      width: 140,
       sortKey: 'status',
       text: (item) => sentStatusWords(item, transferOf(item)).label,
       render: (item) => {
@@ -48,7 +49,7 @@ function sentColumns(transfers: ReadonlyMap<string, TransferView>, now: Date): C
         return <Tag colour={words.colour}>{words.label}</Tag>;
       },
     },
-    { id: 'sent', header: 'Sent', width: 136, sortKey: 'sentAt', render: (item) => formatWhen(item.sentAt, now) },
+    { id: 'sent', header: 'Sent', width: 120, sortKey: 'sentAt', render: (item) => formatWhen(item.sentAt, now) },
     {
       id: 'workflow',
       header: 'Workflow',
@@ -67,7 +68,7 @@ function sentColumns(transfers: ReadonlyMap<string, TransferView>, now: Date): C
       text: (item) => item.fileName,
       render: (item) => item.fileName,
     },
-    { id: 'size', header: 'Size', width: 84, sortKey: 'size', align: 'end', render: (item) => formatBytes(item.size) },
+    { id: 'size', header: 'Size', width: 76, sortKey: 'size', align: 'end', render: (item) => formatBytes(item.size) },
   ];
 }
 

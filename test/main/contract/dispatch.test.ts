@@ -16,7 +16,7 @@ function setup(overrides: Partial<RequestHandlers> = {}) {
       platform: 'linux',
       dataFolder: '/d',
       nodeVersion: '20',
-      capabilities: { chooseFolder: false, showInFolder: false, notifications: true },
+      capabilities: { chooseFolder: false, showInFolder: false, openFile: false, notifications: true },
     }),
     listMailboxes: () => [],
     describeMailbox: (id) => {

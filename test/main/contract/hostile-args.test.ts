@@ -32,6 +32,7 @@ const VALID = {
   downloadMessages: ['profile-1', ['MSG-1'], { folder: '/tmp' }],
   acknowledgeMessages: ['profile-1', ['MSG-1']],
   showInFolder: ['/tmp/file.csv'],
+  openFile: ['/tmp/file.csv'],
   chooseFolder: [{ title: 'Choose a folder' }],
   listSent: ['profile-1'],
   refreshSent: ['profile-1', 'MSG-1'],

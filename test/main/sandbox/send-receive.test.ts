@@ -337,6 +337,8 @@ describe('receiving a message', () => {
     expect(response.body.length).toBe(0);
     expect(response.headers['mex-subject']).toBe('head');
     expect(response.headers['mex-chunk-range']).toBe('1:1');
+    // The length chunk 1 would have, so a client can show the size before downloading.
+    expect(response.headers['content-length']).toBe('1');
   });
 
   it('lets the sender HEAD its own message but not a stranger', async () => {

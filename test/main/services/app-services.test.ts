@@ -21,6 +21,8 @@ let services: AppServices;
 let log: Logger;
 let dataFolder: string;
 const notifications: { kind: string; title: string; body: string }[] = [];
+// What the window asked the system to open (Electron's shell.openPath, stood in).
+const opened: string[] = [];
 let sender: string;
 let recipient: string;
 const keychainService = `MESH Desktop test ${randomUUID()}`;
@@ -65,6 +67,13 @@ beforeAll(async () => {
     log,
     policyPath: join(dataFolder, 'no-policy.json'),
     keychainService,
+    platform: {
+      capabilities: { chooseFolder: false, showInFolder: false, openFile: true, notifications: true },
+      openFile: async (path) => {
+        opened.push(path);
+        return undefined;
+      },
+    },
   });
   services.events.subscribe((name, payload) => {
     if (name === 'notification') notifications.push(payload as (typeof notifications)[number]);
@@ -177,6 +186,14 @@ describe('the app services over the contract', () => {
     expect(JSON.parse(readFileSync(`${done.savedPath}.mesh.json`, 'utf8'))).toMatchObject({ subject: 'Referral', localId: 'REF-1' });
     expect(mesh.sandbox.message(inbox[0]!.messageId)?.events[0]?.status).toBe('acknowledged');
     expect(await call<unknown[]>('listInbox', recipient)).toEqual([]);
+
+    // Open: the file just saved opens; a path the app did not save is refused with a sentence.
+    await call('openFile', done.savedPath);
+    expect(opened).toEqual([done.savedPath]);
+    await expect(call('openFile', join(dataFolder, 'settings.json'))).rejects.toThrow(
+      'MESH Desktop only opens files it has saved for you. Use Show in folder instead.',
+    );
+    expect(opened).toHaveLength(1);
 
     const refreshed = await call<{ status: string }[]>('refreshSent', sender, history[0]!.messageId);
     expect(refreshed[0]?.status).toBe('acknowledged');

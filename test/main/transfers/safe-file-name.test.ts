@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_FILE_NAME_BYTES,
   isReservedWindowsName,
+  runsAsProgram,
   meshHeaderFileName,
   numberedFileName,
   safeFileName,
@@ -173,5 +174,25 @@ describe('meshHeaderFileName', () => {
     const name = meshHeaderFileName(`${'a'.repeat(500)}.csv`);
     expect(name.length).toBe(300);
     expect(name.endsWith('.csv')).toBe(true);
+  });
+});
+
+describe('runsAsProgram', () => {
+  it.each([
+    ['setup.exe', true],
+    ['SETUP.EXE', true],
+    ['invoice.pdf.exe', true],
+    ['run.cmd. . ', true],
+    ['script.PS1', true],
+    ['shortcut.lnk', true],
+    ['tool.AppImage', true],
+    ['.exe', true],
+    ['discharge-summary.csv', false],
+    ['letter.pdf', false],
+    ['results.exe.csv', false],
+    ['README', false],
+    ['archive.zip', false],
+  ])('%j → %j', (name, expected) => {
+    expect(runsAsProgram(name)).toBe(expected);
   });
 });

@@ -31,7 +31,7 @@ function useSavedPath(item: InboxItem): string | undefined {
 
 /** Everything about one message, in plain words, with what can be done with it. */
 export function InboxDetail({ item, mailbox, info, acknowledgeMode, onOpenSent, headingRef }: InboxDetailProps) {
-  const { busy, download, showInFolder, askToAcknowledge } = useInboxStore();
+  const { busy, download, showInFolder, openFile, askToAcknowledge } = useInboxStore();
   const savedPath = useSavedPath(item);
   const isReport = item.type === 'REPORT';
   const title = isReport ? 'Non-delivery report' : item.subject || item.fileName || 'Message with no subject';
@@ -124,8 +124,9 @@ export function InboxDetail({ item, mailbox, info, acknowledgeMode, onOpenSent, 
         </div>
       )}
 
+      {/* What this message is now, not news: the save's one live status is the box above the list. */}
       {item.acknowledged && savedPath && (
-        <div className="app-outcome" role="status">
+        <div className="app-outcome">
           <p className="app-outcome__title">Saved and collected</p>
           <p className="nhsuk-body-s nhsuk-u-margin-bottom-0">
             Saved as <span className="app-code">{savedPath}</span>. MESH has removed it from mailbox {mailbox.mailboxId} for everyone.
@@ -161,6 +162,15 @@ export function InboxDetail({ item, mailbox, info, acknowledgeMode, onOpenSent, 
             onClick={() => void showInFolder(savedPath)}
           >
             Show in folder
+          </button>
+        )}
+        {savedPath && info?.capabilities.openFile && (
+          <button
+            type="button"
+            className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+            onClick={() => void openFile(savedPath)}
+          >
+            Open
           </button>
         )}
         {!item.acknowledged && (
