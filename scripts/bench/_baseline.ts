@@ -8,6 +8,7 @@ import { createAuthHeader } from '../../main/mesh/auth';
 import { report, watchGarbageCollection } from './_measure';
 
 const [mode, url, mailbox, target, messageOrTo] = process.argv.slice(2) as [string, string, string, string, string];
+// upload-chunked takes a sixth argument, the chunk size in bytes.
 const env = process.env;
 const tls = {
   cert: readFileSync(env.MESH_CERT!),
@@ -50,6 +51,47 @@ if (mode === 'upload') {
     req.on('error', reject);
     createReadStream(target, { highWaterMark: 1024 * 1024 }).pipe(req);
   });
+  await report(started, messageId);
+} else if (mode === 'upload-chunked') {
+  // The simplest chunked send a MESH client can make: each chunk read from the file and POSTed as it is, over one
+  // kept-alive connection, with no journal, no fsync and no checksum — the reference the app's send is held to.
+  const chunkBytes = Number(process.argv[7]);
+  const size = statSync(target).size;
+  const chunks = Math.max(1, Math.ceil(size / chunkBytes));
+  const agent = new Agent({ keepAlive: true, ...tls });
+  let messageId = '';
+  for (let k = 1; k <= chunks; k++) {
+    const start = (k - 1) * chunkBytes;
+    const end = Math.min(size, start + chunkBytes);
+    const path = k === 1 ? `${url}/messageexchange/${mailbox}/outbox` : `${url}/messageexchange/${mailbox}/outbox/${messageId}/${k}`;
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        path,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            authorization: auth(),
+            accept: 'application/vnd.mesh.v2+json',
+            'content-type': 'application/octet-stream',
+            'content-length': end - start,
+            'mex-chunk-range': `${k}:${chunks}`,
+            ...(k === 1 ? { 'mex-to': messageOrTo, 'mex-workflowid': 'TEST_WORKFLOW', 'mex-filename': 'reference.dat' } : {}),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => (res.statusCode === 202 ? resolve(text) : reject(new Error(`chunk ${k}: ${res.statusCode} ${text}`))));
+        },
+      );
+      req.on('error', reject);
+      if (end > start) createReadStream(target, { start, end: end - 1, highWaterMark: 1024 * 1024 }).pipe(req);
+      else req.end();
+    });
+    if (k === 1) messageId = (JSON.parse(body) as { message_id: string }).message_id;
+  }
+  agent.destroy();
   await report(started, messageId);
 } else if (mode === 'download-chunked') {
   // The same bytes as a chunked message, one plain GET per chunk over one kept-alive connection: the least any
