@@ -325,3 +325,38 @@ for (const size of SIZES) {
     });
   });
 }
+
+// Smaller still: a laptop at 1280×720 keeps every sidebar item reachable, and at 1024 px wide the
+// message's labels stay whole (the issue's floors, below the sizes every view is walked at).
+for (const size of [
+  { width: 1280, height: 720 },
+  { width: 1024, height: 768 },
+] as const) {
+  test.describe(`at ${size.width}×${size.height}`, () => {
+    test.use({ viewport: size });
+
+    test('the sidebar is all reachable and a message’s labels stay whole', async ({ page, app }) => {
+      test.skip(app.target !== 'preview', 'The window size is set on the browser page; an Electron window keeps its own.');
+      await startTrainingSandbox(page);
+      const nav = sidebar(page);
+      const buttons = nav.getByRole('button');
+      const count = await buttons.count();
+      expect(count).toBeGreaterThanOrEqual(8);
+      // Reachable: in view once scrolled to, inside the sidebar.
+      for (let i = 0; i < count; i++) {
+        await buttons.nth(i).scrollIntoViewIfNeeded();
+        await expectOnScreen(page, buttons.nth(i), `sidebar item ${i + 1}`, nav);
+      }
+      const rows = inboxGrid(page, GP).getByRole('row');
+      await rows.filter({ hasText: 'Monthly pathology results' }).click();
+      await expect(selectedMessage(page).getByRole('heading', { level: 2, name: /Monthly pathology results/ })).toBeVisible();
+      await dismissNotes(page);
+      await expectTidy(page, 'a message open');
+      await picture(page, size, 'message');
+      await rows.filter({ hasText: 'Not delivered' }).click();
+      await expect(selectedMessage(page).getByRole('heading', { level: 2, name: 'Non-delivery report' })).toBeVisible();
+      await expectTidy(page, 'a report open');
+      await picture(page, size, 'report');
+    });
+  });
+}
