@@ -19,7 +19,7 @@ import { SettingsStore } from '../settings/store';
 import type { EffectiveMailbox } from '../settings/effective';
 import { AppError } from '../shared/errors';
 import { TransferEngine } from '../transfers';
-import { writeJsonAtomic } from '../transfers/atomic-json';
+import { writeJsonAtomic } from '../shared/durable-file';
 import { FolderMode, folderModeTransferSettings, type FolderActivity, type FolderMailbox, type FolderMailboxStatus } from './folder-mode';
 
 export const STATUS_FILE_NAME = 'folder-mode-status.json';
