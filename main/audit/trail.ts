@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rm, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../shared/atomic-file';
+import { writeFileAtomic } from '../shared/durable-file';
 import { canonicalJson, entryHash } from './canonical';
 import { checkLine, splitLines, verifyChain, type AuditFileText, type AuditHead, type LocatedEntry, type VerifyReport } from './chain';
 import {

@@ -22,13 +22,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { copyFile, mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_CHUNK_SIZE } from '../mesh/chunks';
 import type { Logger } from '../log/logger';
 import { toAppError } from '../shared/errors';
 import type { MailboxTransferSettings, TransferEngine, TransferProgress } from '../transfers';
-import { readJson, syncFolder, writeJsonAtomic } from '../transfers/atomic-json';
+import { moveFile, readJson, writeFileAtomic, writeJsonAtomic } from '../shared/durable-file';
 import { SIDECAR_SUFFIX, safeFileName } from '../transfers/safe-file-name';
 import {
   MAX_CONTROL_FILE_BYTES,
@@ -178,57 +178,9 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/**
- * The name a file is written under before it is renamed into place. One name per target, not a random one: these
- * folders belong to the person and the programs reading them, and a crash mid-write must not leave a stray file
- * there for good. Each target has one writer at a time, so the next write to it (a restart redoes unfinished
- * placements) takes the same name over and the leftover goes.
- */
-function writingName(target: string, suffix: '.tmp' | '.part'): string {
-  return suffix === '.tmp' ? path.join(path.dirname(target), `.${path.basename(target)}.tmp`) : `${target}.part`;
-}
-
-/** Renames, or copies and removes across disks (a TEMP on another volume); the target is replaced. */
-async function moveFile(from: string, to: string): Promise<void> {
-  try {
-    await rename(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    const partial = writingName(to, '.part');
-    await copyFile(from, partial);
-    await flushFile(partial);
-    await rename(partial, to);
-    await unlink(from);
-  }
-  await syncFolder(path.dirname(to));
-}
-
-async function flushFile(file: string): Promise<void> {
-  const handle = await open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Writes text so a reader sees all of it or none: temp file, flush, rename. */
-async function writeTextAtomic(file: string, text: string): Promise<void> {
-  const temp = writingName(file, '.tmp');
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncFolder(path.dirname(file));
+/** Writes a file other programs read (control files in IN and SENT) durably, readable as the umask allows. */
+function writeTextAtomic(file: string, text: string): Promise<void> {
+  return writeFileAtomic(file, text, 0o666);
 }
 
 /** Runs every folder-mode mailbox: sends from OUT, receives to IN, and survives crashes. */

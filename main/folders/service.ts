@@ -10,16 +10,16 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger';
+import type { MeshClientOptions } from '../mesh/client';
 import { MeshTransferClient } from '../mesh/local-id-tracking';
 import { SecretStore } from '../secrets/keychain';
-import { MailboxService } from '../services/mailboxes';
 import { machinePolicyLoader, PolicyWatch } from '../settings/machine-policy';
 import type { RegistryReader } from '../settings/reg-query';
 import { SettingsStore } from '../settings/store';
 import type { EffectiveMailbox } from '../settings/effective';
 import { AppError } from '../shared/errors';
 import { TransferEngine } from '../transfers';
-import { writeJsonAtomic } from '../transfers/atomic-json';
+import { writeJsonAtomic } from '../shared/durable-file';
 import { FolderMode, folderModeTransferSettings, type FolderActivity, type FolderMailbox, type FolderMailboxStatus } from './folder-mode';
 
 export const STATUS_FILE_NAME = 'folder-mode-status.json';
@@ -120,9 +120,19 @@ export async function takeLock(dataFolder: string): Promise<() => Promise<void>>
   throw new AppError({ code: 'internal', message: 'Could not take the folder-mode lock.', detail: lockPath });
 }
 
+/**
+ * Builds each mailbox's MESH connection options from the settings, keychain
+ * and certificate files. The services layer supplies it (MailboxService), so
+ * folder mode does not reach up into the layer that composes it.
+ */
+export type MailboxConnections = (parts: { dataFolder: string; store: SettingsStore; secrets: SecretStore; log: Logger }) => {
+  connectionFor(profileId: string): Promise<MeshClientOptions>;
+};
+
 export interface FolderServiceOptions {
   dataFolder: string;
   log: Logger;
+  connections: MailboxConnections;
   /** Aborting stops the service cleanly. */
   signal: AbortSignal;
   policyPath?: string;
@@ -156,14 +166,7 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
     });
     const store = await SettingsStore.open(dataFolder, { policy: await policyWatch.read() });
     const secrets = new SecretStore(options.keychainService ? { service: options.keychainService } : {});
-    const mailboxService = new MailboxService({
-      dataFolder,
-      store,
-      secrets,
-      // Training mailboxes talk to the in-app sandbox, which the headless service does not run.
-      training: { url: () => undefined, sharedKey: '', passwordFor: () => undefined },
-      log,
-    });
+    const mailboxService = options.connections({ dataFolder, store, secrets, log });
     // Each session runs the settings as they are; a policy change ends it and the loop starts the next.
     let onPolicyChange: () => void = () => undefined;
     policyWatch.start((next) => {

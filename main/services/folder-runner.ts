@@ -1,8 +1,17 @@
 import type { FolderModeView } from '../contract/types';
-import { assessHealth, processAlive, readServiceStatus, runFolderService } from '../folders/service';
+import { assessHealth, processAlive, readServiceStatus, runFolderService, type MailboxConnections } from '../folders/service';
 import type { Logger } from '../log/logger';
 import type { RegistryReader } from '../settings/reg-query';
 import { toAppError } from '../shared/errors';
+import { MailboxService } from './mailboxes';
+
+/** Mailbox connections for folder mode, in the app or as `mesh-desktop run`. */
+export const folderModeConnections: MailboxConnections = (parts) =>
+  new MailboxService({
+    ...parts,
+    // Training mailboxes talk to the in-app sandbox, which folder mode does not use.
+    training: { url: () => undefined, sharedKey: '', passwordFor: () => undefined },
+  });
 
 /**
  * Runs folder mode inside the app when mailboxes have it switched on and no
@@ -42,6 +51,7 @@ export class FolderModeRunner {
     this.running = runFolderService({
       dataFolder: this.options.dataFolder,
       log: this.options.log.child('folders'),
+      connections: folderModeConnections,
       signal: controller.signal,
       statusIntervalMs: this.options.statusIntervalMs ?? 3_000,
       ...(this.options.policyPath ? { policyPath: this.options.policyPath } : {}),

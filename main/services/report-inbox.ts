@@ -4,7 +4,7 @@
  * so MESH never lists it again; the window still shows it in the inbox, as a
  * bounced email is, until the person has read it and acknowledges it here.
  */
-import { readJson, WriteQueue, writeJsonAtomic } from '../transfers/atomic-json';
+import { readJson, WriteQueue, writeJsonAtomic } from '../shared/durable-file';
 import type { InboxItem } from '../contract/types';
 import type { Logger } from '../log/logger';
 import type { SentRecord, UnmatchedReport } from '../transfers';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../shared/errors';
-import { writeFileAtomic } from '../shared/atomic-file';
+import { writeFileAtomic } from '../shared/durable-file';
 import { effectiveSettings, type EffectiveMailbox, type EffectiveSettings } from './effective';
 import { checkMailboxAdd, checkMailboxRemove, checkMailboxUpdate, checkSettingChange, type LockableTopLevelSetting } from './guards';
 import { describeIssues, firstIssueMessage } from './issues';

@@ -9,9 +9,9 @@
  * shares) the name is first reserved with an exclusive create ('wx') and the
  * partial file renamed over the reservation.
  */
-import { link, open, rename, stat, unlink } from 'node:fs/promises';
+import { link, open, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { writeJsonAtomic } from './atomic-json';
+import { moveFile, writeJsonAtomic } from '../shared/durable-file';
 import { SIDECAR_SUFFIX, numberedFileName } from './safe-file-name';
 import type { DownloadRecord, ReceivedMessageFacts, Verification } from './types';
 
@@ -77,7 +77,7 @@ export async function placeWithoutOverwrite(partPath: string, folder: string, na
       throw error;
     }
     await journal.reserved(candidateName);
-    await rename(partPath, candidate);
+    await moveFile(partPath, candidate);
     return candidate;
   }
   throw Object.assign(new Error(`no free name for ${name} in ${folder}`), { code: 'EEXIST' });
@@ -93,7 +93,7 @@ export async function finishInterruptedPlacement(partPath: string, candidate: st
   if (!partExists) return candidateExists ? candidate : undefined;
   if (candidateExists && (await sameFile(partPath, candidate))) return candidate;
   if (candidateExists && reserved) {
-    await rename(partPath, candidate);
+    await moveFile(partPath, candidate);
     return candidate;
   }
   return undefined;

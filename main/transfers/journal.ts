@@ -20,7 +20,7 @@ import { link, open, readFile, readdir, rename, rm, unlink } from 'node:fs/promi
 import path from 'node:path';
 import type { Logger } from '../log/logger';
 import { fileSystemError } from '../mesh/file-io';
-import { WriteQueue, writeJsonAtomic } from './atomic-json';
+import { isTemporaryName, WriteQueue, writeJsonAtomic } from '../shared/durable-file';
 import { sameFile } from './file-placement';
 import { TRANSFER_ID_PATTERN, transferRecordSchema, type TransferRecord } from './types';
 
@@ -187,7 +187,7 @@ export class TransferJournal {
     const setAside: SetAsideRecord[] = [];
     for (const name of names) {
       const file = path.join(this.folder, name);
-      if (name.startsWith('.') && name.endsWith('.tmp')) {
+      if (isTemporaryName(name)) {
         // A temp file left by a crash mid-write: the rename never happened, so the old record stands.
         await rm(file, { force: true });
         continue;

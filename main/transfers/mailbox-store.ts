@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from '../log/logger';
-import { WriteQueue, readJson, writeJsonAtomic } from './atomic-json';
+import { WriteQueue, readJson, writeJsonAtomic } from '../shared/durable-file';
 import type { InboxEntry } from './inbox';
 
 /** Why MESH could not deliver a sent message (from a REPORT or from tracking). */

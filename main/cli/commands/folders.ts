@@ -6,6 +6,7 @@ import { importMeshClientConfig, requireConfig } from '../../folders/import-mesh
 import { assessHealth, processAlive, readServiceStatus, runFolderService } from '../../folders/service';
 import { createLogger } from '../../log/logger';
 import { SecretStore } from '../../secrets/keychain';
+import { folderModeConnections } from '../../services/folder-runner';
 import { machinePolicyLoader } from '../../settings/machine-policy';
 import { SettingsStore } from '../../settings/store';
 import { AppError } from '../../shared/errors';
@@ -36,6 +37,7 @@ export const run: Command = {
       await runFolderService({
         dataFolder,
         log,
+        connections: folderModeConnections,
         signal: controller.signal,
         onStarted: (mailboxes) =>
           context.print(

@@ -9,6 +9,7 @@ import { silentLogger } from '../../../main/log/logger';
 import { createAppServices, type AppServices } from '../../../main/services/app-services';
 import type { MailboxSettings, MailboxSummary, Reply, SettingsSnapshot } from '../../../main/contract/types';
 import { runFolderService } from '../../../main/folders/service';
+import { folderModeConnections } from '../../../main/services/folder-runner';
 import type { FolderMailbox } from '../../../main/folders/folder-mode';
 import type { RegistryQueryOutcome, RegistryReader } from '../../../main/settings/reg-query';
 import { SHARED_KEY, startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
@@ -209,6 +210,7 @@ describe('Group Policy and a running folder-mode service', () => {
       const running = runFolderService({
         dataFolder: join(folder, 'data'),
         log: silentLogger,
+        connections: folderModeConnections,
         signal: controller.signal,
         policyPath: join(folder, 'no-policy.json'),
         registry,
