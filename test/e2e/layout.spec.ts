@@ -311,12 +311,12 @@ for (const size of SIZES) {
       for (const column of ['From', 'Subject', 'Received', 'Size']) {
         await expectOnScreen(page, grid.getByRole('columnheader', { name: column }), `the ${column} column`, scroller);
       }
-      // With a message open too.
-      await grid
-        .getByRole('row')
-        .filter({ has: page.getByRole('gridcell', { name: 'Sample message 5', exact: true }) })
-        .click();
-      await expect(selectedMessage(page).getByRole('heading', { level: 2, name: 'Sample message 5' })).toBeVisible();
+      // With a message open too: the fifth row on screen (the copies share their originals' arrival times, so
+      // which copy sorts where changes from run to run, and a named one may be outside the rows drawn).
+      const fifth = grid.locator('tbody tr[aria-rowindex]').nth(4);
+      await fifth.click();
+      await expect(fifth).toHaveAttribute('aria-selected', 'true');
+      await expect(selectedMessage(page).getByRole('heading', { level: 2 })).toBeVisible();
       expect(
         await scroller.evaluate((element) => element.scrollWidth - element.clientWidth),
         'no sideways scrolling with the pane open',
