@@ -28,7 +28,7 @@ import { DEFAULT_CHUNK_SIZE } from '../mesh/chunks';
 import type { Logger } from '../log/logger';
 import { toAppError } from '../shared/errors';
 import type { MailboxTransferSettings, TransferEngine, TransferProgress } from '../transfers';
-import { moveFile, readJson, writeFileAtomic, writeJsonAtomic } from '../shared/durable-file';
+import { exists, moveFile, readJson, writeFileAtomic, writeJsonAtomic } from '../shared/durable-file';
 import { SIDECAR_SUFFIX, safeFileName } from '../transfers/safe-file-name';
 import {
   MAX_CONTROL_FILE_BYTES,
@@ -167,16 +167,6 @@ interface FolderState {
 
 const MAX_ACTIVITY = 500;
 const MAX_REMEMBERED_REPORTS = 10_000;
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-}
 
 /** Writes a file other programs read (control files in IN and SENT) durably, readable as the umask allows. */
 function writeTextAtomic(file: string, text: string): Promise<void> {

@@ -14,7 +14,7 @@
  * first, by the same rule.
  */
 import { constants } from 'node:fs';
-import { copyFile, mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -189,7 +189,13 @@ export async function moveFile(from: string, to: string): Promise<void> {
   await syncFolder(path.dirname(to));
 }
 
-/** Removes a file; one that is already gone is fine. */
-export async function removeFile(file: string): Promise<void> {
-  await rm(file, { force: true });
+/** True when the path exists; false only when it does not (any other error is thrown). */
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
 }

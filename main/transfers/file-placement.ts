@@ -11,7 +11,7 @@
  */
 import { link, open, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { moveFile, writeJsonAtomic } from '../shared/durable-file';
+import { exists, moveFile, writeJsonAtomic } from '../shared/durable-file';
 import { SIDECAR_SUFFIX, numberedFileName } from './safe-file-name';
 import type { DownloadRecord, ReceivedMessageFacts, Verification } from './types';
 
@@ -20,16 +20,6 @@ const NO_LINK_CODES = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDE
 
 /** Most alternatives tried for one name ("report (999).csv") before giving up. */
 export const MAX_NAME_ALTERNATIVES = 999;
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-}
 
 /** True when both paths are the same file on disk (a hard link of each other). */
 export async function sameFile(a: string, b: string): Promise<boolean> {
