@@ -9,6 +9,9 @@
  */
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { auditEventOfPolicy } from '../audit/policy-event';
+import { openAuditRecorder } from '../audit/recorder';
+import { auditTransferEvents } from '../audit/transfer-events';
 import type { Logger } from '../log/logger';
 import { MeshTransferClient } from '../mesh/local-id-tracking';
 import { SecretStore } from '../secrets/keychain';
@@ -154,8 +157,16 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
       log: log.child('policy'),
       ...(options.policyRecheckMs ? { intervalMs: options.policyRecheckMs } : {}),
     });
-    const store = await SettingsStore.open(dataFolder, { policy: await policyWatch.read() });
+    const policyAtStart = await policyWatch.read();
+    const store = await SettingsStore.open(dataFolder, { policy: policyAtStart });
     const secrets = new SecretStore(options.keychainService ? { service: options.keychainService } : {});
+    const audit = openAuditRecorder({
+      dataFolder,
+      via: 'folder-mode',
+      log,
+      mailboxOf: (profileId) => mailboxService.auditMailbox(profileId),
+    });
+    void audit.record(auditEventOfPolicy(policyAtStart, 'start'));
     const mailboxService = new MailboxService({
       dataFolder,
       store,
@@ -163,11 +174,13 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
       // Training mailboxes talk to the in-app sandbox, which the headless service does not run.
       training: { url: () => undefined, sharedKey: '', passwordFor: () => undefined },
       log,
+      audit,
     });
     // Each session runs the settings as they are; a policy change ends it and the loop starts the next.
     let onPolicyChange: () => void = () => undefined;
     policyWatch.start((next) => {
       store.setPolicy(next);
+      void audit.record(auditEventOfPolicy(next, 'change'));
       onPolicyChange();
     });
     const session = async (policyChanged: Promise<void>): Promise<void> => {
@@ -198,10 +211,10 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
         },
         log,
         concurrency: store.effective.settings.maxConcurrentTransfers,
-        events: { inboxChanged: (profileId) => folderMode?.noteInboxChecked(profileId) },
+        events: { inboxChanged: (profileId) => folderMode?.noteInboxChecked(profileId), ...auditTransferEvents(audit) },
       });
       await engine.start();
-      folderMode = new FolderMode({ engine, mailboxes: () => mailboxes, log });
+      folderMode = new FolderMode({ engine, mailboxes: () => mailboxes, log, audit });
       await folderMode.start();
       const startedAt = new Date().toISOString();
       const refreshMs = options.statusIntervalMs ?? 15_000;
@@ -250,6 +263,7 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
       } while (!options.signal.aborted);
     } finally {
       policyWatch.stop();
+      await audit.flush();
     }
   } finally {
     await releaseLock();
