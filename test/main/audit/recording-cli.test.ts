@@ -2,7 +2,7 @@
 // bytes sent, worked out on the way out or read back for compressed chunks), a send MESH refused, a download and
 // an acknowledgement, each once, by the command line, against the emulator over TLS.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -109,4 +109,32 @@ describe('the audit trail of the command line', () => {
     });
     expect(acknowledged).toMatchObject({ outcome: 'ok', mailbox: { id: 'X26ABC2' }, message: { messageId } });
   }, 120_000);
+
+  it('verifies the trail and exports a day range as CSV, then names the entry an edit broke', async () => {
+    const verified = await cli(['audit', 'verify'], 'X26ABC1');
+    expect(verified.code).toBe(EXIT.ok);
+    expect(verified.json()).toMatchObject({ ok: true, entries: 5, first: { seq: 1 }, last: { seq: 5 } });
+    const today = new Date().toISOString().slice(0, 10);
+    const file = join(work, 'export.csv');
+    const exported = await cli(['audit', 'export', '--from', today, '--to', today, '--format', 'csv', '--out', file], 'X26ABC1');
+    expect(exported.code).toBe(EXIT.ok);
+    expect(exported.json()).toMatchObject({ entries: 5, verified: true });
+    const csv = readFileSync(file, 'utf8');
+    expect(csv.startsWith('\uFEFFEntry,')).toBe(true);
+    expect(csv.split('\r\n')).toHaveLength(7);
+    expect(csv).toContain(',message-sent,sent,ok,X26ABC1,');
+    expect((await cli(['audit', 'export', '--from', '2026-13-01', '--to', today], 'X26ABC1')).code).toBe(EXIT.usage);
+
+    // Someone edits the size of the third entry.
+    const trailFile = join(
+      auditFolder(dataDir),
+      readdirSync(auditFolder(dataDir)).find((name) => name.endsWith('.jsonl'))!,
+    );
+    const lines = readFileSync(trailFile, 'utf8').split('\n');
+    lines[2] = lines[2]!.replace(/"size":(\d+)/, (_m, size: string) => `"size":${Number(size) + 1}`);
+    writeFileSync(trailFile, lines.join('\n'));
+    const broken = await cli(['audit', 'verify'], 'X26ABC1');
+    expect(broken.code).toBe(EXIT.failed);
+    expect(broken.json()).toMatchObject({ ok: false, problem: { seq: 3, line: 3 } });
+  });
 });
