@@ -30,3 +30,12 @@ export function auditEventOfPolicy(result: PolicyLoadResult, when: 'start' | 'ch
       `${mailboxes.length > 0 ? `; mailboxes ${mailboxes.join(', ')}` : ''}.`,
   };
 }
+
+/** Where policy puts the audit trail and how long it keeps it (nothing set: the data folder, kept for good). */
+export function auditPlacement(result: PolicyLoadResult): { folder?: string; retentionDays?: number } {
+  if (result.status !== 'ok') return {};
+  return {
+    ...(result.policy.auditFolder ? { folder: result.policy.auditFolder } : {}),
+    ...(result.policy.auditRetentionDays !== undefined ? { retentionDays: result.policy.auditRetentionDays } : {}),
+  };
+}

@@ -112,10 +112,23 @@ export interface OpenAuditOptions {
   via: AuditVia;
   log: Logger;
   mailboxOf?(profileId: string): AuditMailbox | undefined;
+  /** Policy's retention: whole files older than this many days are removed as the recorder opens (recorded in the trail). */
+  retentionDays?: number;
 }
 
 /** The recorder the window, the command line and folder mode each write through. */
 export function openAuditRecorder(options: OpenAuditOptions): AuditRecorder {
   const trail = new AuditTrail({ folder: options.folder ?? auditFolder(options.dataFolder) });
+  if (options.retentionDays !== undefined) {
+    const before = new Date(Date.now() - options.retentionDays * 24 * 60 * 60_000);
+    // Queued in the trail ahead of any entry this recorder writes.
+    trail
+      .prune(before, currentActor(options.via))
+      .catch((error: unknown) =>
+        options.log
+          .child('audit')
+          .error('Could not apply the audit trail’s retention rule', { error: String(error), folder: trail.folder }),
+      );
+  }
   return trailRecorder({ trail, via: options.via, log: options.log, ...(options.mailboxOf ? { mailboxOf: options.mailboxOf } : {}) });
 }

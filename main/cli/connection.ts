@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { auditPlacement } from '../audit/policy-event';
 import { openAuditRecorder, type AuditRecorder } from '../audit/recorder';
+import { machinePolicyLoader } from '../settings/machine-policy';
 import type { Logger } from '../log/logger';
 import { defaultDataFolder } from '../shared/paths';
 import { AppError } from '../shared/errors';
@@ -49,18 +51,23 @@ export function auditEnvironment(flags: ConnectionFlags, env: NodeJS.ProcessEnv,
   return !(flags.url ?? env.MESH_URL) && named && ENV_NAMES[named] ? named : baseUrl;
 }
 
+/** Where the machine policy puts the audit trail and how long it keeps it, read as the window and folder mode read it. */
+export async function cliAuditPlacement(): Promise<{ folder?: string; retentionDays?: number }> {
+  return auditPlacement((await machinePolicyLoader()()).result);
+}
+
 /** The recorder a command writes the audit trail through, as the command line, for the mailbox it connects as. */
-export function cliAuditRecorder(
+export async function cliAuditRecorder(
   context: { values: Record<string, unknown>; env: NodeJS.ProcessEnv },
   connection: MeshClientOptions,
   log: Logger,
-): AuditRecorder {
+): Promise<AuditRecorder> {
   const dataFolder = (context.values['data-dir'] as string | undefined) ?? defaultDataFolder(context.env);
   const mailbox = {
     id: connection.mailboxId.toUpperCase(),
     environment: auditEnvironment(context.values as ConnectionFlags, context.env, connection.baseUrl),
   };
-  return openAuditRecorder({ dataFolder, via: 'command-line', log, mailboxOf: () => mailbox });
+  return openAuditRecorder({ dataFolder, ...(await cliAuditPlacement()), via: 'command-line', log, mailboxOf: () => mailbox });
 }
 
 async function readPem(path: string, what: string): Promise<Buffer> {

@@ -37,7 +37,7 @@ export async function openEngineSession(
   const key = createHash('sha256').update(`${connection.baseUrl}\n${connection.mailboxId.toUpperCase()}`).digest('hex').slice(0, 16);
   const log = createLogger({ folder: logFolder(dataFolder), fileName: 'mesh-desktop-cli.log' });
   const profileId = `cli-${key}`;
-  const audit = cliAuditRecorder(context, connection, log);
+  const audit = await cliAuditRecorder(context, connection, log);
   const engine = new TransferEngine({
     events: auditTransferEvents(audit),
     stateFolder: join(dataFolder, 'cli-transfers'),

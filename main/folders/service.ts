@@ -9,7 +9,7 @@
  */
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { auditEventOfPolicy } from '../audit/policy-event';
+import { auditEventOfPolicy, auditPlacement } from '../audit/policy-event';
 import { openAuditRecorder } from '../audit/recorder';
 import { auditTransferEvents } from '../audit/transfer-events';
 import type { Logger } from '../log/logger';
@@ -162,6 +162,7 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
     const secrets = new SecretStore(options.keychainService ? { service: options.keychainService } : {});
     const audit = openAuditRecorder({
       dataFolder,
+      ...auditPlacement(policyAtStart),
       via: 'folder-mode',
       log,
       mailboxOf: (profileId) => mailboxService.auditMailbox(profileId),

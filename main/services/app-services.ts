@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditVia } from '../audit/entry';
-import { auditEventOfPolicy } from '../audit/policy-event';
+import { auditEventOfPolicy, auditPlacement } from '../audit/policy-event';
 import { openAuditRecorder } from '../audit/recorder';
 import { auditTransferEvents } from '../audit/transfer-events';
 import { createDispatcher } from '../contract/dispatch';
@@ -79,8 +79,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   const policyAtStart = await policyWatch.read();
   const store = await SettingsStore.open(dataFolder, { policy: policyAtStart });
+  // Where the trail lives and how long it is kept are read at start; a change applies at the next start.
   const audit = openAuditRecorder({
     dataFolder,
+    ...auditPlacement(policyAtStart),
     via: options.auditVia ?? 'window',
     log,
     mailboxOf: (profileId) => mailboxes.auditMailbox(profileId),

@@ -8,21 +8,22 @@ import { AuditTrail, auditFolder } from '../../audit/trail';
 import { AppError } from '../../shared/errors';
 import { defaultDataFolder } from '../../shared/paths';
 import type { Command, CommandContext } from '../command';
+import { cliAuditPlacement } from '../connection';
 import { EXIT } from '../exit-codes';
 
 function usage(message: string): AppError {
   return new AppError({ code: 'invalid-argument', message });
 }
 
-/** The trail of the data folder, or the folder given with --folder (a trail IT keeps on a share). */
-function trailOf(context: CommandContext): AuditTrail {
-  const folder = context.values.folder as string | undefined;
+/** The trail given with --folder, else where the machine policy puts it, else the data folder's. */
+async function trailOf(context: CommandContext): Promise<AuditTrail> {
+  const folder = (context.values.folder as string | undefined) ?? (await cliAuditPlacement()).folder;
   const dataFolder = (context.values['data-dir'] as string | undefined) ?? defaultDataFolder(context.env);
   return new AuditTrail({ folder: folder ? resolve(folder) : auditFolder(dataFolder) });
 }
 
 async function verify(context: CommandContext): Promise<number> {
-  const trail = trailOf(context);
+  const trail = await trailOf(context);
   const report = await trail.verify();
   context.print(describeReport(report), { ...report, folder: trail.folder });
   return report.ok ? EXIT.ok : EXIT.failed;
@@ -41,7 +42,7 @@ async function exportRange(context: CommandContext): Promise<number> {
   if (!from || !to) throw usage('Give --from and --to as days, such as 2026-03-01 (year-month-day).');
   if (to <= from) throw usage('--to must be the same day as --from or later.');
   if (format !== 'csv' && format !== 'json') throw usage('--format must be csv or json.');
-  const trail = trailOf(context);
+  const trail = await trailOf(context);
   const { entries, report } = await trail.read();
   const chosen = entriesBetween(
     entries.map((located) => located.entry),

@@ -137,7 +137,9 @@ export const ack: Command = {
     try {
       await client.acknowledge(messageId);
       // The command line knows only the id: the message's details went with the download that saved it.
-      await cliAuditRecorder(context, connection, log).record({
+      await (
+        await cliAuditRecorder(context, connection, log)
+      ).record({
         action: 'message-acknowledged',
         outcome: 'ok',
         profileId: 'command-line',
