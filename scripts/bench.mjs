@@ -4,6 +4,7 @@
 //   transfer  issue 3: send/download through the command line vs plain https
 //   engine    issue 4: the transfer engine vs the bare protocol client
 //   inbox     issue 6: rendering and scrolling a 5,000-message inbox
+//   audit     issue 22: audit entries appended per second; a send with and without the audit recorder
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';

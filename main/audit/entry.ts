@@ -90,6 +90,11 @@ export const auditMessageSchema = z
     size: z.number().int().nonnegative().optional(),
     /** The checksum that went with the file ("sha256:<hex>" for sends that carried one), when there was one. */
     checksum: text(256).optional(),
+    /** SHA-256 (hex) of the file's bytes as sent or saved (before any compression for the journey). */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     /** Where the received file was saved (or filed, in folder mode). */
     savedTo: text(4096).optional(),
     /** For a non-delivery report: the message it is about. */

@@ -1,4 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { auditPlacement } from '../audit/policy-event';
+import { openAuditRecorder, type AuditRecorder } from '../audit/recorder';
+import { machinePolicyLoader } from '../settings/machine-policy';
+import type { Logger } from '../log/logger';
+import { defaultDataFolder } from '../shared/paths';
 import { AppError } from '../shared/errors';
 import { MESH_ENVIRONMENTS, isLoopbackHost } from '../mesh/environments';
 import type { MeshClientOptions } from '../mesh/client';
@@ -38,6 +43,31 @@ export function resolveBaseUrl(flags: ConnectionFlags, env: NodeJS.ProcessEnv): 
     return baseUrl;
   }
   throw usage('Say which MESH server to use: --url https://… (or MESH_URL), or --env INT|DEP|LIVE.');
+}
+
+/** The environment the audit trail names for a command line's connection: INT, DEP or LIVE, else the server's address. */
+export function auditEnvironment(flags: ConnectionFlags, env: NodeJS.ProcessEnv, baseUrl: string): string {
+  const named = (flags.env ?? env.MESH_ENV)?.toUpperCase();
+  return !(flags.url ?? env.MESH_URL) && named && ENV_NAMES[named] ? named : baseUrl;
+}
+
+/** Where the machine policy puts the audit trail and how long it keeps it, read as the window and folder mode read it. */
+export async function cliAuditPlacement(): Promise<{ folder?: string; retentionDays?: number }> {
+  return auditPlacement((await machinePolicyLoader()()).result);
+}
+
+/** The recorder a command writes the audit trail through, as the command line, for the mailbox it connects as. */
+export async function cliAuditRecorder(
+  context: { values: Record<string, unknown>; env: NodeJS.ProcessEnv },
+  connection: MeshClientOptions,
+  log: Logger,
+): Promise<AuditRecorder> {
+  const dataFolder = (context.values['data-dir'] as string | undefined) ?? defaultDataFolder(context.env);
+  const mailbox = {
+    id: connection.mailboxId.toUpperCase(),
+    environment: auditEnvironment(context.values as ConnectionFlags, context.env, connection.baseUrl),
+  };
+  return openAuditRecorder({ dataFolder, ...(await cliAuditPlacement()), via: 'command-line', log, mailboxOf: () => mailbox });
 }
 
 async function readPem(path: string, what: string): Promise<Buffer> {

@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { AuditRecorder } from '../audit/recorder';
+import { auditTransferEvents } from '../audit/transfer-events';
 import { createLogger, type Logger } from '../log/logger';
 import { MeshTransferClient } from '../mesh/local-id-tracking';
 import { AppError } from '../shared/errors';
 import { defaultDataFolder, logFolder } from '../shared/paths';
 import { TransferEngine, type MailboxTransferSettings, type TransferProgress } from '../transfers';
 import type { CommandContext } from './command';
-import { connectionFromFlags, type ConnectionFlags } from './connection';
+import { cliAuditRecorder, connectionFromFlags, type ConnectionFlags } from './connection';
 
 /** A transfer engine for one mailbox named on the command line, with its own journal. */
 export interface EngineSession {
   engine: TransferEngine;
+  /** The audit trail the session's transfers are recorded in (for what a command does outside the engine). */
+  audit: AuditRecorder;
   profileId: string;
   log: Logger;
   close(): Promise<void>;
@@ -33,7 +37,9 @@ export async function openEngineSession(
   const key = createHash('sha256').update(`${connection.baseUrl}\n${connection.mailboxId.toUpperCase()}`).digest('hex').slice(0, 16);
   const log = createLogger({ folder: logFolder(dataFolder), fileName: 'mesh-desktop-cli.log' });
   const profileId = `cli-${key}`;
+  const audit = await cliAuditRecorder(context, connection, log);
   const engine = new TransferEngine({
+    events: auditTransferEvents(audit),
     stateFolder: join(dataFolder, 'cli-transfers'),
     clientFor: () => client,
     mailboxSettings: () => mailboxSettings,
@@ -48,18 +54,23 @@ export async function openEngineSession(
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    void engine.shutdown().finally(() => process.exit(130));
+    void engine
+      .shutdown()
+      .then(() => audit.flush())
+      .finally(() => process.exit(130));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return {
     engine,
+    audit,
     profileId,
     log,
     close: async () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       await engine.shutdown();
+      await audit.flush();
       client.close();
       await log.close();
     },

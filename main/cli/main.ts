@@ -26,6 +26,7 @@ export const COMMAND_MODULES = [
   },
   { names: ['run', 'status', 'import-config'], load: async () => (await import('./commands/folders')).folderCommands },
   { names: ['service'], load: async () => [(await import('./commands/service')).service] },
+  { names: ['audit'], load: async () => [(await import('./commands/audit')).audit] },
 ] as const satisfies readonly { names: readonly string[]; load: () => Promise<Command[]> }[];
 
 async function loadCommand(name: string): Promise<Command | undefined> {

@@ -25,6 +25,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_CHUNK_SIZE } from '../mesh/chunks';
+import type { AuditRecorder } from '../audit/recorder';
 import type { Logger } from '../log/logger';
 import { toAppError } from '../shared/errors';
 import type { MailboxTransferSettings, TransferEngine, TransferProgress } from '../transfers';
@@ -104,6 +105,8 @@ export interface FolderModeOptions {
   poll?: boolean;
   /** Use fs.watch as well as the periodic pass (default true). */
   watch?: boolean;
+  /** Records each received message filed into IN (the engine's own events record sends, receipts and acknowledgements). */
+  audit?: AuditRecorder;
 }
 
 /** The engine settings a folder-mode mailbox receives with: into TEMP, acknowledged by folder mode once in IN. */
@@ -755,6 +758,21 @@ export class FolderMode {
       if (await exists(tempControl)) {
         await moveFile(tempControl, path.join(folders.in, `${id}.ctl`));
         await writeTextAtomic(marker, '');
+        await this.options.audit?.record({
+          action: 'message-filed',
+          outcome: 'ok',
+          profileId: mailbox.profileId,
+          message: {
+            messageId: item.facts.messageId,
+            ...(item.facts.localId !== undefined ? { localId: item.facts.localId } : {}),
+            ...(item.facts.from !== undefined ? { from: item.facts.from } : {}),
+            ...(item.facts.to !== undefined ? { to: item.facts.to } : {}),
+            ...(item.facts.workflowId !== undefined ? { workflowId: item.facts.workflowId } : {}),
+            ...(item.facts.subject !== undefined ? { subject: item.facts.subject } : {}),
+            ...(item.facts.fileName !== undefined ? { fileName: item.facts.fileName } : {}),
+            savedTo: path.join(folders.in, `${id}.dat`),
+          },
+        });
       }
       if (!(await exists(marker))) {
         this.log.error('A received file is missing from the work folder, so it was not acknowledged', {

@@ -9,6 +9,10 @@
  */
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { auditEventOfPolicy, auditPlacement } from '../audit/policy-event';
+import type { AuditMailbox } from '../audit/entry';
+import { openAuditRecorder, type AuditRecorder } from '../audit/recorder';
+import { auditTransferEvents } from '../audit/transfer-events';
 import type { Logger } from '../log/logger';
 import type { MeshClientOptions } from '../mesh/client';
 import { MeshTransferClient } from '../mesh/local-id-tracking';
@@ -125,8 +129,16 @@ export async function takeLock(dataFolder: string): Promise<() => Promise<void>>
  * and certificate files. The services layer supplies it (MailboxService), so
  * folder mode does not reach up into the layer that composes it.
  */
-export type MailboxConnections = (parts: { dataFolder: string; store: SettingsStore; secrets: SecretStore; log: Logger }) => {
+export type MailboxConnections = (parts: {
+  dataFolder: string;
+  store: SettingsStore;
+  secrets: SecretStore;
+  log: Logger;
+  audit: AuditRecorder;
+}) => {
   connectionFor(profileId: string): Promise<MeshClientOptions>;
+  /** The mailbox ID and environment of a profile, as the audit trail names them. */
+  auditMailbox(profileId: string): AuditMailbox | undefined;
 };
 
 export interface FolderServiceOptions {
@@ -164,13 +176,23 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
       log: log.child('policy'),
       ...(options.policyRecheckMs ? { intervalMs: options.policyRecheckMs } : {}),
     });
-    const store = await SettingsStore.open(dataFolder, { policy: await policyWatch.read() });
+    const policyAtStart = await policyWatch.read();
+    const store = await SettingsStore.open(dataFolder, { policy: policyAtStart });
     const secrets = new SecretStore(options.keychainService ? { service: options.keychainService } : {});
-    const mailboxService = options.connections({ dataFolder, store, secrets, log });
+    const audit = openAuditRecorder({
+      dataFolder,
+      ...auditPlacement(policyAtStart),
+      via: 'folder-mode',
+      log,
+      mailboxOf: (profileId) => mailboxService.auditMailbox(profileId),
+    });
+    void audit.record(auditEventOfPolicy(policyAtStart, 'start'));
+    const mailboxService = options.connections({ dataFolder, store, secrets, log, audit });
     // Each session runs the settings as they are; a policy change ends it and the loop starts the next.
     let onPolicyChange: () => void = () => undefined;
     policyWatch.start((next) => {
       store.setPolicy(next);
+      void audit.record(auditEventOfPolicy(next, 'change'));
       onPolicyChange();
     });
     const session = async (policyChanged: Promise<void>): Promise<void> => {
@@ -201,10 +223,10 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
         },
         log,
         concurrency: store.effective.settings.maxConcurrentTransfers,
-        events: { inboxChanged: (profileId) => folderMode?.noteInboxChecked(profileId) },
+        events: { inboxChanged: (profileId) => folderMode?.noteInboxChecked(profileId), ...auditTransferEvents(audit) },
       });
       await engine.start();
-      folderMode = new FolderMode({ engine, mailboxes: () => mailboxes, log });
+      folderMode = new FolderMode({ engine, mailboxes: () => mailboxes, log, audit });
       await folderMode.start();
       const startedAt = new Date().toISOString();
       const refreshMs = options.statusIntervalMs ?? 15_000;
@@ -253,6 +275,7 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
       } while (!options.signal.aborted);
     } finally {
       policyWatch.stop();
+      await audit.flush();
     }
   } finally {
     await releaseLock();

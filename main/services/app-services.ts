@@ -1,5 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { AuditVia } from '../audit/entry';
+import { auditEventOfPolicy, auditPlacement } from '../audit/policy-event';
+import { openAuditRecorder } from '../audit/recorder';
+import { auditTransferEvents } from '../audit/transfer-events';
 import { createDispatcher } from '../contract/dispatch';
 import type { RequestHandlers } from '../contract/schemas';
 import type { ConnectionTestResult, MailboxStatus, MailboxSummary, SettingsSnapshot } from '../contract/types';
@@ -43,6 +47,8 @@ export interface AppServicesOptions {
    * true). One-shot command-line runs such as `mailbox list` turn it off.
    */
   background?: boolean;
+  /** Which part of the app the audit trail says acted (default the window; the command line's mailbox commands say so). */
+  auditVia?: AuditVia;
 }
 
 /** Everything the window can reach, the same in Electron and in the preview. */
@@ -71,9 +77,23 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     log: log.child('policy'),
     ...(options.policyRecheckMs ? { intervalMs: options.policyRecheckMs } : {}),
   });
-  const store = await SettingsStore.open(dataFolder, { policy: await policyWatch.read() });
+  const policyAtStart = await policyWatch.read();
+  const store = await SettingsStore.open(dataFolder, { policy: policyAtStart });
+  // Where the trail lives and how long it is kept are read at start; a change applies at the next start.
+  const audit = openAuditRecorder({
+    dataFolder,
+    ...auditPlacement(policyAtStart),
+    via: options.auditVia ?? 'window',
+    log,
+    mailboxOf: (profileId) => mailboxes.auditMailbox(profileId),
+  });
+  // One-shot command-line runs apply no policy of their own worth recording each time.
+  if (options.background !== false) void audit.record(auditEventOfPolicy(policyAtStart, 'start'));
   // IT's changes apply while the app runs: the store tells everything below, as for a change in Settings.
-  policyWatch.start((next) => store.setPolicy(next));
+  policyWatch.start((next) => {
+    store.setPolicy(next);
+    void audit.record(auditEventOfPolicy(next, 'change'));
+  });
   if (store.quarantined)
     log.error('The settings file was unreadable and was set aside', { path: store.quarantined.path, reason: store.quarantined.reason });
   const secrets = new SecretStore(options.keychainService ? { service: options.keychainService } : {});
@@ -91,6 +111,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     secrets,
     training,
     log,
+    audit,
     ...(platform.resolveProxy ? { resolveProxy: platform.resolveProxy } : {}),
   });
   const files = new FileRegistry(join(dataFolder, 'staging'));
@@ -156,6 +177,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         events.emit('sent-changed', { profileId });
         void notifyNonDeliveries(profileId);
       },
+      ...auditTransferEvents(audit),
     },
   });
 
@@ -225,9 +247,23 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     return recordedReports(sent, unmatched).filter((report) => !acknowledged.has(report.reportMessageId));
   }
 
+  const recordedCertificates = new Set<string>();
   async function emitMailboxes() {
     const list = await summaries();
     events.emit('mailboxes-changed', list);
+    for (const mailbox of list) {
+      const certificate = mailbox.certificate;
+      // Once a run per certificate: the trail says when someone here was told it needs renewing.
+      if (!certificate?.warning || recordedCertificates.has(`${mailbox.id}:${certificate.notAfter}`)) continue;
+      recordedCertificates.add(`${mailbox.id}:${certificate.notAfter}`);
+      void audit.record({
+        action: 'certificate-expiring',
+        outcome: 'ok',
+        profileId: mailbox.id,
+        certificate: { subject: certificate.subject, notAfter: certificate.notAfter },
+        reason: certificate.warning,
+      });
+    }
     if (!store.effective.settings.notifications) return;
     for (const mailbox of list) {
       const before = lastUnread.get(mailbox.id);
@@ -693,6 +729,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       await engine.shutdown();
       dropClients();
       await training.stop();
+      await audit.flush();
     },
   };
 }

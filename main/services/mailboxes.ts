@@ -12,7 +12,9 @@ import type {
   NewMailboxInput,
 } from '../contract/types';
 import { CERTIFICATE_FILE_NAMES, certificateFolder, importCertificate, removeImportedCertificate } from '../certs/import';
-import { inspectCertificate } from '../certs/inspect';
+import { inspectCertificate, type CertificateInfo } from '../certs/inspect';
+import type { AuditMailbox } from '../audit/entry';
+import type { AuditRecorder } from '../audit/recorder';
 import { certificateWarning } from '../certs/expiry';
 import { loadCertificateMaterial, type CertificateInput as CertsInput } from '../certs/material';
 import type { Logger } from '../log/logger';
@@ -113,8 +115,33 @@ export class MailboxService {
       log: Logger;
       /** The system proxy for a URL, where the shell can tell (Electron). */
       resolveProxy?: (url: string) => Promise<string | undefined>;
+      /** Where adding and removing mailboxes and importing certificates is recorded. */
+      audit?: AuditRecorder;
     },
   ) {}
+
+  /** The mailbox ID and environment of a profile, as the audit trail names them. */
+  auditMailbox(profileId: string): AuditMailbox | undefined {
+    const mailbox = this.list().find((m) => m.id === profileId);
+    if (!mailbox) return undefined;
+    return {
+      id: mailbox.mailboxId,
+      environment: mailbox.environment === 'CUSTOM' && mailbox.customUrl ? `CUSTOM ${mailbox.customUrl}` : mailbox.environment,
+    };
+  }
+
+  private async recordCertificate(profileId: string, info: CertificateInfo): Promise<void> {
+    await this.options.audit?.record({
+      action: 'certificate-imported',
+      outcome: 'ok',
+      profileId,
+      certificate: {
+        subject: info.subject.commonName ?? info.subject.distinguishedName,
+        notAfter: info.notAfter.toISOString(),
+        fingerprint: info.fingerprintSha256,
+      },
+    });
+  }
 
   /** Every mailbox as policy and settings make it now. */
   list(): EffectiveMailbox[] {
@@ -166,8 +193,12 @@ export class MailboxService {
           secrets,
           ...(input.environment !== 'CUSTOM' && input.environment !== 'TRAINING' ? { environment: input.environment } : {}),
         });
-        return await store.updateMailbox(profile.id, { certificate: imported.certificate });
+        const updated = await store.updateMailbox(profile.id, { certificate: imported.certificate });
+        await this.recordAdded(profile.id);
+        await this.recordCertificate(profile.id, imported.info);
+        return updated;
       }
+      await this.recordAdded(profile.id);
       return this.get(profile.id);
     } catch (error) {
       // Nothing half-added stays behind: no profile without its secrets.
@@ -194,16 +225,16 @@ export class MailboxService {
     let certificate;
     if (patch.certificate) {
       const env = current.environment;
-      certificate = (
-        await importCertificate({
-          dataDir: dataFolder,
-          profileId,
-          input: toCertsInput(patch.certificate),
-          secrets,
-          ...(env !== 'CUSTOM' && env !== 'TRAINING' ? { environment: env } : {}),
-        })
-      ).certificate;
+      const imported = await importCertificate({
+        dataDir: dataFolder,
+        profileId,
+        input: toCertsInput(patch.certificate),
+        secrets,
+        ...(env !== 'CUSTOM' && env !== 'TRAINING' ? { environment: env } : {}),
+      });
+      certificate = imported.certificate;
       this.certificateCache.delete(profileId);
+      await this.recordCertificate(profileId, imported.info);
     }
     const fields = {
       ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
@@ -245,9 +276,16 @@ export class MailboxService {
 
   /** Removes a mailbox, its secrets and its certificate files. */
   async remove(profileId: string): Promise<void> {
+    const mailbox = this.auditMailbox(profileId);
     this.get(profileId);
     await this.options.store.removeMailbox(profileId);
     await this.forgetSecrets(profileId);
+    await this.options.audit?.record({ action: 'mailbox-removed', outcome: 'ok', ...(mailbox ? { mailbox } : {}) });
+  }
+
+  private async recordAdded(profileId: string): Promise<void> {
+    const mailbox = this.auditMailbox(profileId);
+    await this.options.audit?.record({ action: 'mailbox-added', outcome: 'ok', ...(mailbox ? { mailbox } : {}) });
   }
 
   private async forget(profileId: string): Promise<void> {

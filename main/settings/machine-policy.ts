@@ -62,6 +62,8 @@ export function mergePolicies(policies: readonly Policy[]): Policy {
     'defaultDownloadFolder',
     'minimumPollIntervalMinutes',
     'updates',
+    'auditFolder',
+    'auditRetentionDays',
   ] as const) {
     const value = first(key);
     if (value !== undefined) (merged as Record<string, unknown>)[key] = value;

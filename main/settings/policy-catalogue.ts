@@ -16,7 +16,7 @@
  * the templates offer a fixed number of mailbox slots, each a policy of its
  * own, and the reader takes any number of them.
  */
-import { LOCKABLE_SETTINGS, type LockableSetting } from './policy';
+import { AUDIT_RETENTION_MAX_DAYS, AUDIT_RETENTION_MIN_DAYS, LOCKABLE_SETTINGS, type LockableSetting } from './policy';
 import { MAX_POLL_INTERVAL_MINUTES, MIN_POLL_INTERVAL_MINUTES } from './schema';
 
 /** How one value is held in the registry and offered in the editor. */
@@ -327,6 +327,58 @@ export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = [
         label: 'Default download folder',
         required: true,
         maxLength: 1000,
+      },
+    ],
+  },
+  {
+    name: 'AuditFolder',
+    category: 'files',
+    displayName: 'Audit trail folder',
+    key: '',
+    explain: [
+      'The folder MESH Desktop keeps its audit trail in: the hash-chained record of every message sent, received and acknowledged from this PC, by the window, the command line and folder mode.',
+      '',
+      'A full path every user of the PC can write, like \\\\fileserver\\mesh-audit\\%COMPUTERNAME%. Environment variables are expanded. Use one folder per PC: the trail is one chain per folder.',
+      '',
+      'Not configured: the audit folder inside each person’s MESH Desktop data folder.',
+    ].join('\n'),
+    values: [
+      {
+        kind: 'path',
+        path: ['auditFolder'],
+        key: '',
+        valueName: 'AuditFolder',
+        label: 'Audit trail folder',
+        required: true,
+        maxLength: 1000,
+      },
+    ],
+  },
+  {
+    name: 'AuditRetention',
+    category: 'files',
+    displayName: 'Audit trail retention',
+    key: '',
+    explain: [
+      'How long, in days, MESH Desktop keeps its audit trail. When MESH Desktop or folder mode starts, whole months of entries older than this are removed, and the trail records what was removed so that its check still passes.',
+      '',
+      `From ${AUDIT_RETENTION_MIN_DAYS} to ${AUDIT_RETENTION_MAX_DAYS} days. Check the retention schedule of the NHS Records Management Code of Practice with your records manager before choosing.`,
+      '',
+      'Not configured: nothing is removed.',
+    ].join('\n'),
+    values: [
+      {
+        kind: 'number',
+        path: ['auditRetentionDays'],
+        key: '',
+        valueName: 'AuditRetentionDays',
+        label: 'Keep the audit trail for',
+        min: AUDIT_RETENTION_MIN_DAYS,
+        max: AUDIT_RETENTION_MAX_DAYS,
+        default: 3650,
+        unit: 'day',
+        belowMin: `a shorter time could cut a month of the trail short`,
+        aboveMax: `${AUDIT_RETENTION_MAX_DAYS} days (100 years) is the longest`,
       },
     ],
   },

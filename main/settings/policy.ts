@@ -68,6 +68,11 @@ const policyMailboxSchema = z.strictObject({
     .optional(),
 });
 
+/** The shortest retention policy may set for the audit trail: a month and a day, so a month is never cut short. */
+export const AUDIT_RETENTION_MIN_DAYS = 32;
+/** The longest: 100 years. */
+export const AUDIT_RETENTION_MAX_DAYS = 36_500;
+
 export const policySchema = z
   .strictObject({
     environments: z
@@ -83,6 +88,10 @@ export const policySchema = z
     extraCaFiles: z.array(pathSchema).optional(),
     defaultDownloadFolder: pathSchema.optional(),
     minimumPollIntervalMinutes: pollIntervalSchema.optional(),
+    /** Where the audit trail is kept instead of the data folder's `audit` folder (a share, for example). */
+    auditFolder: pathSchema.optional(),
+    /** Whole months of the audit trail older than this many days are removed, the removal recorded in the trail. */
+    auditRetentionDays: z.number().int().min(AUDIT_RETENTION_MIN_DAYS).max(AUDIT_RETENTION_MAX_DAYS).optional(),
     updates: z.strictObject({ enabled: z.boolean() }).optional(),
     mailboxes: z.array(policyMailboxSchema).optional(),
     lock: z

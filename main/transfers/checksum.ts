@@ -53,6 +53,16 @@ export function formatChecksum(checksum: Checksum): string {
   return `${checksum.algorithm}:${checksum.hex}`;
 }
 
+/**
+ * A running transfer's hash of the file so far, kept in memory by the engine across retries within one run (a
+ * restart starts again from nothing and catches up by reading what was already moved).
+ */
+export interface HashSession {
+  hash?: Hash;
+  /** Bytes of the file already fed into hash. */
+  hashedUpTo: number;
+}
+
 /** A fresh hash for the algorithm. */
 export function createChecksumHash(algorithm: ChecksumAlgorithm): Hash {
   return createHash(algorithm);

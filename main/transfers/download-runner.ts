@@ -21,7 +21,6 @@
  * after another. The checksum is worked out from the file in chunk order at
  * each record, so it never depends on which chunk arrived first.
  */
-import type { Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,7 +31,7 @@ import { transportFailureToAppError } from '../mesh/errors';
 import type { MessageMetadata } from '../mesh/headers';
 import { IO_BLOCK_SIZE, fileSystemError, fileWriteFailure } from '../mesh/file-io';
 import { AppError } from '../shared/errors';
-import { createChecksumHash, hashFilePrefix, hashFileRange, parseChecksum } from './checksum';
+import { createChecksumHash, hashFilePrefix, hashFileRange, parseChecksum, type HashSession } from './checksum';
 import { EarlyWriteback } from './early-writeback';
 import { buildSidecar, finishInterruptedPlacement, placeWithoutOverwrite, removePartial, writeSidecar } from './file-placement';
 import { factsFromMetadata } from './inbox';
@@ -41,12 +40,8 @@ import { abortedError, throwIfAborted, type RunContext } from './run-context';
 import { safeFileName } from './safe-file-name';
 import type { DownloadRecord, ReceivedMessageFacts } from './types';
 
-/** What survives between attempts of one download within this run: the running checksum. */
-export interface DownloadSession {
-  hash?: Hash;
-  /** Bytes of the partial file already fed into hash. */
-  hashedUpTo: number;
-}
+/** What survives between attempts of one download within this run: the running checksum (see HashSession). */
+export type DownloadSession = HashSession;
 
 const FILE_SYSTEM_CODES = new Set([
   'ENOSPC',

@@ -20,7 +20,8 @@ import { fileSystemError } from '../mesh/file-io';
 import { validateSendHeaders } from '../mesh/headers';
 import type { Logger } from '../log/logger';
 import { AppError, toAppError } from '../shared/errors';
-import { runDownload, type DownloadSession } from './download-runner';
+import type { HashSession } from './checksum';
+import { runDownload } from './download-runner';
 import { buildSidecar, writeSidecar } from './file-placement';
 import { inboxView, type InboxItem } from './inbox';
 import { TransferJournal, type SetAsideRecord } from './journal';
@@ -130,7 +131,8 @@ export class TransferEngine {
   private readonly throttles = new Map<string, ProgressThrottle>();
   private readonly rates = new Map<string, RateEstimator>();
   private readonly live = new Map<string, LiveProgress>();
-  private readonly sessions = new Map<string, DownloadSession>();
+  /** Each running transfer's hash so far (the file received, or sent), kept across retries within this run. */
+  private readonly sessions = new Map<string, HashSession>();
   private readonly mailboxes = new Map<string, MailboxStore>();
   private readonly activity: MailboxActivity;
   private readonly clock: () => Date;
@@ -609,16 +611,16 @@ export class TransferEngine {
       try {
         await this.setState(record, 'running');
         this.rates.get(record.id)?.reset();
-        if (record.kind === 'upload') await runUpload(this.uploadContext(record, run));
+        let session = this.sessions.get(record.id);
+        if (!session) {
+          session = { hashedUpTo: 0 };
+          this.sessions.set(record.id, session);
+        }
+        if (record.kind === 'upload') await runUpload(this.uploadContext(record, run), session);
         else {
           await mkdir(record.destinationFolder, { recursive: true }).catch((error: unknown) => {
             throw fileSystemError(error, record.destinationFolder, 'write');
           });
-          let session = this.sessions.get(record.id);
-          if (!session) {
-            session = { hashedUpTo: 0 };
-            this.sessions.set(record.id, session);
-          }
           await runDownload(this.context(record, run), session);
         }
         await this.succeed(record);
@@ -864,7 +866,16 @@ export class TransferEngine {
   private async setState(record: TransferRecord, state: TransferState, note?: string): Promise<void> {
     this.changeState(record, state, note);
     await this.journal.save(record);
+    if (state === 'done' || state === 'failed' || state === 'cancelled') this.announceFinished(record);
     this.announceState(record);
+  }
+
+  private announceFinished(record: TransferRecord): void {
+    try {
+      this.options.events?.finished?.(structuredClone(record));
+    } catch (error) {
+      this.log.warn('The finished-transfer handler failed', { error: String(error) });
+    }
   }
 
   private changeState(record: TransferRecord, state: TransferState, note: string | undefined): void {

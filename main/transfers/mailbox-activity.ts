@@ -26,6 +26,7 @@ import type {
   DownloadRequest,
   MailboxTransferSettings,
   PollResult,
+  ReceivedReport,
   TransferEngineEvents,
   TransferProgress,
 } from './types';
@@ -58,6 +59,26 @@ export interface MailboxActivityDeps {
   runStartedAt: Date;
   pageSize?: number;
   maxMessagesPerPoll?: number;
+}
+
+/** What the engine says about a REPORT it recorded: MESH's facts, and the sent message's when it matched one. */
+function reportOf(reportMessageId: string, entry: InboxEntry, sent: SentRecord | undefined): ReceivedReport {
+  const report = entry.report ?? {};
+  const linkedMessageId = report.linkedMessageId ?? sent?.messageId;
+  const localId = sent?.localId ?? entry.facts.localId;
+  const workflowId = sent?.workflowId ?? entry.facts.workflowId;
+  const subject = sent?.subject ?? entry.facts.subject;
+  return {
+    reportMessageId,
+    ...(linkedMessageId !== undefined ? { linkedMessageId } : {}),
+    ...(localId !== undefined ? { localId } : {}),
+    ...(workflowId !== undefined ? { workflowId } : {}),
+    ...(subject !== undefined ? { subject } : {}),
+    ...(sent ? { to: sent.to, fileName: sent.fileName } : {}),
+    ...(report.code !== undefined ? { code: report.code } : {}),
+    ...(report.event !== undefined ? { event: report.event } : {}),
+    ...(report.description !== undefined ? { description: report.description } : {}),
+  };
 }
 
 /** Inbox checks, reports, acknowledgements and tracking for every mailbox. */
@@ -227,11 +248,14 @@ export class MailboxActivity {
     const report = entry.report ?? {};
     const reportId = entry.facts.messageId;
     const at = report.at ?? entry.receivedAt;
+    // Set inside the update below (an object, so the compiler does not assume it stays unset).
+    const found: { sent?: SentRecord } = {};
     const matched = await store.updateSent((sent) => {
       const matches = report.linkedMessageId
         ? sent.messageId === report.linkedMessageId
         : entry.facts.localId !== undefined && (sent.localId === entry.facts.localId || sent.appLocalId === entry.facts.localId);
       if (!matches || sent.nonDelivery?.reportMessageId === reportId) return false;
+      found.sent ??= { ...sent };
       sent.status = 'undeliverable';
       sent.statusAt = at;
       if (report.code !== undefined) sent.statusCode = report.code;
@@ -261,6 +285,7 @@ export class MailboxActivity {
     }
     // Only after the report is safely recorded: acknowledging removes it from MESH.
     await client.acknowledge(reportId);
+    this.deps.events?.reportReceived?.(profileId, reportOf(reportId, entry, found.sent));
     this.deps.log.info('Report recorded and acknowledged', {
       profileId,
       reportId,
@@ -282,8 +307,9 @@ export class MailboxActivity {
         results.push({ messageId, ok: false, error: toAppError(error).toShape() });
         continue;
       }
-      const inbox = (await store.inbox()).filter((entry) => entry.facts.messageId !== messageId);
-      await store.setInbox(inbox);
+      const cached = await store.inbox();
+      this.deps.events?.acknowledged?.(profileId, messageId, cached.find((entry) => entry.facts.messageId === messageId)?.facts);
+      await store.setInbox(cached.filter((entry) => entry.facts.messageId !== messageId));
       await this.deps.queue.noteAcknowledged(profileId, messageId, this.deps.clock().toISOString());
     }
     this.deps.events?.inboxChanged?.(profileId);

@@ -111,6 +111,8 @@ export const uploadRecordSchema = z.object({
   checksum: z.string().optional(),
   /** Set once MESH gave (or we established) the message id. */
   messageId: z.string().optional(),
+  /** SHA-256 (hex) of the file's bytes as sent, set when the send finished (for the audit trail). */
+  sentSha256: z.string().optional(),
   /** Chunks MESH confirmed, 1..chunksConfirmed (0 before chunk 1 is confirmed). */
   chunksConfirmed: z.number(),
   /**
@@ -261,6 +263,31 @@ export interface TransferEngineEvents {
   inboxChanged?(profileId: string): void;
   /** A mailbox's sent history changed (a send finished, tracking or a report arrived). */
   sentChanged?(profileId: string): void;
+  /**
+   * A transfer ended: sent or saved (state done), failed with no retry left (failed), or cancelled. The record is a
+   * copy, taken once the state is on disk.
+   */
+  finished?(record: TransferRecord): void;
+  /** A message was acknowledged on the person's (or folder mode's) say-so; facts from the inbox cache when known. */
+  acknowledged?(profileId: string, messageId: string, facts: ReceivedMessageFacts | undefined): void;
+  /** A non-delivery (or other) REPORT was recorded and acknowledged. */
+  reportReceived?(profileId: string, report: ReceivedReport): void;
+}
+
+/** A REPORT message as the engine recorded it. */
+export interface ReceivedReport {
+  reportMessageId: string;
+  /** The sent message it is about, when MESH said or it matched the sent history. */
+  linkedMessageId?: string;
+  localId?: string;
+  workflowId?: string;
+  subject?: string;
+  /** The recipient of the message it is about, when it matched the sent history. */
+  to?: string;
+  fileName?: string;
+  code?: string;
+  event?: string;
+  description?: string;
 }
 
 /** What to send. */

@@ -16,14 +16,15 @@
  * With compression, each chunk is gzipped on its own into a temporary file
  * while the previous chunk is on the wire; memory stays at a few buffers.
  */
+import type { Hash } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, pipeline, type Readable } from 'node:stream';
 import { planChunks, type ChunkRange } from '../mesh/chunks';
 import { fileSystemError, gzipFileRange, readFileRange } from '../mesh/file-io';
 import type { SendMetadata } from '../mesh/headers';
 import { AppError } from '../shared/errors';
-import { checksumOfFile, formatChecksum } from './checksum';
+import { checksumOfFile, createChecksumHash, formatChecksum, hashFileRange, parseChecksum, type HashSession } from './checksum';
 import { decideUnknownOutcome, nextUploadStep, type LocalIdEvidence } from './recovery';
 import { abortedError, throwIfAborted, type RunContext } from './run-context';
 import type { UploadRecord } from './types';
@@ -170,6 +171,77 @@ async function resolveFirstPost(ctx: UploadContext): Promise<void> {
   }
 }
 
+/**
+ * The SHA-256 of the bytes sent, worked out on the way out: each reading of a chunk's body feeds a copy of the hash
+ * so far, and the copy that read the whole chunk becomes the hash once MESH confirms the chunk. Only what the stream
+ * did not see (a compressed chunk, whose bytes go through gzip; a send resumed after a restart) is read again.
+ */
+class SentDigest {
+  private attempt: { k: number; hash: Hash; bytes: number } | undefined;
+
+  constructor(
+    private readonly ctx: UploadContext,
+    private readonly session: HashSession,
+  ) {}
+
+  /** The body for chunk k read through the hash, when the hash has reached the chunk's start. */
+  tap(k: number, chunk: ChunkRange, body: Readable): Readable {
+    if (this.known() || this.session.hashedUpTo !== chunk.start) return body;
+    const attempt = { k, hash: this.session.hash?.copy() ?? createChecksumHash('sha256'), bytes: 0 };
+    this.attempt = attempt;
+    const tee = new Transform({
+      transform(block: Buffer, _encoding, done) {
+        attempt.hash.update(block);
+        attempt.bytes += block.length;
+        done(null, block);
+      },
+    });
+    // A failure reading the file reaches the client on the stream it reads.
+    pipeline(body, tee, () => undefined);
+    return tee;
+  }
+
+  /** MESH confirmed chunk k: the hash moves on to its end. */
+  async confirmed(k: number, chunk: ChunkRange): Promise<void> {
+    const attempt = this.attempt;
+    this.attempt = undefined;
+    if (this.known()) return;
+    if (attempt?.k === k && attempt.bytes === chunk.length && this.session.hashedUpTo === chunk.start) {
+      this.session.hash = attempt.hash;
+      this.session.hashedUpTo = chunk.end;
+      return;
+    }
+    await this.catchUp(chunk.end);
+  }
+
+  /** The hex digest of the whole file once every byte has been through the hash. */
+  async digest(): Promise<string> {
+    const known = this.known();
+    if (known) return known;
+    await this.catchUp(this.ctx.record.fileSize);
+    // A copy: the hash stays usable should saving the record fail and the step run again.
+    return (this.session.hash ?? createChecksumHash('sha256')).copy().digest('hex');
+  }
+
+  /** A checksum sent with the file was worked out from the same bytes before the first one left: nothing to add. */
+  private known(): string | undefined {
+    const sent = parseChecksum(this.ctx.record.checksum);
+    return sent?.algorithm === 'sha256' ? sent.hex : undefined;
+  }
+
+  private async catchUp(end: number): Promise<void> {
+    if (this.session.hashedUpTo >= end) return;
+    this.session.hash ??= createChecksumHash('sha256');
+    try {
+      await hashFileRange(this.ctx.record.filePath, this.session.hashedUpTo, end, this.session.hash, this.ctx.signal);
+    } catch (error) {
+      if (this.ctx.signal.aborted) throw abortedError(this.ctx.signal);
+      throw fileSystemError(error, this.ctx.record.filePath, 'read');
+    }
+    this.session.hashedUpTo = end;
+  }
+}
+
 /** Produces chunk bodies, gzipping each chunk on its own ahead of time when compressing. */
 class ChunkSource {
   private readonly pending = new Map<number, Promise<{ file: string; size: number }>>();
@@ -177,6 +249,7 @@ class ChunkSource {
   constructor(
     private readonly ctx: UploadContext,
     private readonly plan: readonly ChunkRange[],
+    readonly digest: SentDigest,
   ) {}
 
   private chunk(k: number): ChunkRange {
@@ -207,7 +280,7 @@ class ChunkSource {
     const chunk = this.chunk(k);
     if (!this.ctx.record.compress) {
       return {
-        body: () => readFileRange(this.ctx.record.filePath, chunk.start, chunk.end),
+        body: () => this.digest.tap(k, chunk, readFileRange(this.ctx.record.filePath, chunk.start, chunk.end)),
         contentLength: chunk.length,
         gzip: false,
         release: async () => {},
@@ -269,6 +342,7 @@ async function sendOne(ctx: UploadContext, source: ChunkSource, plan: readonly C
     onUploadProgress: report,
   });
   await body.release();
+  await source.digest.confirmed(k, chunk);
   return messageId;
 }
 
@@ -325,15 +399,21 @@ async function sendLater(ctx: UploadContext, source: ChunkSource, plan: readonly
 }
 
 /** Runs a send from wherever its journal record says it stopped until MESH has the whole message. */
-export async function runUpload(ctx: UploadContext): Promise<void> {
+export async function runUpload(ctx: UploadContext, session: HashSession = { hashedUpTo: 0 }): Promise<void> {
   const record = ctx.record;
   await checkFileUnchanged(record);
   const plan = planChunks(record.fileSize, record.chunkSize);
-  const source = new ChunkSource(ctx, plan);
+  const source = new ChunkSource(ctx, plan, new SentDigest(ctx, session));
   try {
     for (;;) {
       const step = nextUploadStep({ ...record, wantChecksum: ctx.wantChecksum });
-      if (step.step === 'finished') return;
+      if (step.step === 'finished') {
+        if (record.sentAt && record.sentSha256 === undefined) {
+          record.sentSha256 = await source.digest.digest();
+          await ctx.save();
+        }
+        return;
+      }
       throwIfAborted(ctx.signal);
       switch (step.step) {
         case 'prepare': {

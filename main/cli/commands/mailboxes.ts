@@ -17,7 +17,7 @@ async function withServices<T>(
 ): Promise<T> {
   const dataFolder = (context.values['data-dir'] as string | undefined) ?? defaultDataFolder(context.env);
   const log = createLogger({ folder: logFolder(dataFolder) });
-  const services = await createAppServices({ shell: 'preview', dataFolder, log, background: false });
+  const services = await createAppServices({ shell: 'preview', dataFolder, log, background: false, auditVia: 'command-line' });
   try {
     return await use(async <R>(name: string, ...args: unknown[]) => {
       const reply = await services.dispatch(name, args);

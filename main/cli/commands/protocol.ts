@@ -4,7 +4,9 @@ import { basename, resolve } from 'node:path';
 import { MeshClient } from '../../mesh/client';
 import { AppError } from '../../shared/errors';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, type Command, type CommandContext } from '../command';
-import { connectionFromFlags, type ConnectionFlags } from '../connection';
+import { cliAuditRecorder, connectionFromFlags, type ConnectionFlags } from '../connection';
+import { createLogger } from '../../log/logger';
+import { defaultDataFolder, logFolder } from '../../shared/paths';
 import { formatBytes, formatTable } from '../format';
 import { finished, openEngineSession } from '../engine-session';
 import { validateSendHeaders } from '../../mesh/headers';
@@ -124,11 +126,29 @@ export const download: Command = {
 export const ack: Command = {
   name: 'ack',
   summary: 'Acknowledge a message: it leaves the inbox for everyone who shares the mailbox',
-  usage: `mesh-desktop ack <message-id> [connection]\n${CONNECTION_USAGE}`,
-  options: { ...CONNECTION_OPTIONS },
+  usage: `mesh-desktop ack <message-id> [--data-dir DIR] [connection]\n${CONNECTION_USAGE}`,
+  options: { ...CONNECTION_OPTIONS, 'data-dir': { type: 'string' } },
   run: async (context) => {
     const messageId = onePositional(context, 'message id');
-    await withClient(context, (client) => client.acknowledge(messageId));
+    const connection = await connectionFromFlags(context.values as ConnectionFlags, context.env);
+    const dataFolder = (context.values['data-dir'] as string | undefined) ?? defaultDataFolder(context.env);
+    const log = createLogger({ folder: logFolder(dataFolder), fileName: 'mesh-desktop-cli.log' });
+    const client = new MeshClient(connection);
+    try {
+      await client.acknowledge(messageId);
+      // The command line knows only the id: the message's details went with the download that saved it.
+      await (
+        await cliAuditRecorder(context, connection, log)
+      ).record({
+        action: 'message-acknowledged',
+        outcome: 'ok',
+        profileId: 'command-line',
+        message: { messageId },
+      });
+    } finally {
+      client.close();
+      await log.close();
+    }
     context.print(`Acknowledged ${messageId}.`, { ok: true, messageId });
   },
 };

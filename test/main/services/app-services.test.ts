@@ -4,10 +4,11 @@
 // received, verified, saved and acknowledged by the other, over mutual TLS.
 // Afterwards no secret may be found in any file the app wrote, logs included.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AuditTrail, auditFolder } from '../../../main/audit/trail';
 import { createLogger, type Logger } from '../../../main/log/logger';
 import { createAppServices, type AppServices } from '../../../main/services/app-services';
 import type { Reply, TransferView } from '../../../main/contract/types';
@@ -208,6 +209,70 @@ describe('the app services over the contract', () => {
     );
   });
 
+  it('records every action in the audit trail once, as the window: mailboxes, certificates, the send, the receipt, its acknowledgement and a refused send', async () => {
+    const file = join(dataFolder, 'nobody.csv');
+    writeFileSync(file, 'for no one\n');
+    const choice = await call<{ fileRef: string }>('registerFilePath', file);
+    const [refused] = await call<{ transferId: string }[]>('sendMessage', {
+      profileId: sender,
+      recipients: ['X99ZZZ9'],
+      workflowId: 'TEST_WORKFLOW',
+      fileRef: choice.fileRef,
+    });
+    await waitForTransfer(refused!.transferId, ['failed']);
+    // The entry is written just after the transfer says it failed (shutting down waits for it; this test does not).
+    const trail = new AuditTrail({ folder: auditFolder(dataFolder) });
+    for (let tries = 0; (await trail.read()).entries.at(-1)?.entry.action !== 'send-failed' && tries < 100; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const { entries, report } = await trail.read();
+    expect(report.ok).toBe(true);
+    const seen = entries.map(({ entry }) => `${entry.action} ${entry.mailbox?.id ?? '-'}`);
+    expect(seen).toEqual([
+      'policy-applied -',
+      'mailbox-added X26ABC1',
+      'certificate-imported X26ABC1',
+      'mailbox-added X27ABC3',
+      'certificate-imported X27ABC3',
+      'message-sent X26ABC1',
+      'mailbox-added X26ABC2',
+      'certificate-imported X26ABC2',
+      'message-received X26ABC2',
+      'message-acknowledged X26ABC2',
+      'send-failed X26ABC1',
+    ]);
+    for (const { entry } of entries) expect(entry.actor.via).toBe('window');
+    const byAction = (action: string) => entries.find(({ entry }) => entry.action === action)!.entry;
+    const content = readFileSync(join(dataFolder, 'referral.csv'));
+    const digest = createHash('sha256').update(content).digest('hex');
+    const sent = byAction('message-sent');
+    expect(sent).toMatchObject({
+      outcome: 'ok',
+      mailbox: { id: 'X26ABC1', environment: `CUSTOM ${mesh.sandbox.url}` },
+      message: {
+        to: 'X26ABC2',
+        workflowId: 'TEST_WORKFLOW',
+        subject: 'Referral',
+        localId: 'REF-1',
+        fileName: 'referral.csv',
+        size: content.length,
+        sha256: digest,
+      },
+    });
+    expect(byAction('message-received')).toMatchObject({
+      message: {
+        messageId: sent.message!.messageId,
+        from: 'X26ABC1',
+        size: content.length,
+        sha256: digest,
+        savedTo: join(dataFolder, 'received-2', 'referral.csv'),
+      },
+    });
+    expect(byAction('message-acknowledged').message?.messageId).toBe(sent.message!.messageId);
+    expect(byAction('send-failed')).toMatchObject({ outcome: 'failed', message: { to: 'X99ZZZ9', fileName: 'nobody.csv' } });
+    expect(byAction('certificate-imported').certificate).toMatchObject({ subject: 'SERVER001.X26.api.mesh-client.nhs.uk' });
+  });
+
   it('rejects bad arguments in main with a sentence, before any service runs', async () => {
     const reply = (await services.dispatch('sendMessage', [
       { profileId: sender, recipients: [], workflowId: 'W', fileRef: 'x' },
@@ -239,6 +304,10 @@ describe('the app services over the contract', () => {
     };
     walk(dataFolder);
     expect(files.some((f) => f.includes(`${join('logs', 'mesh-desktop.log')}`))).toBe(true);
+    // The audit trail is scanned with everything else.
+    expect(files.filter((f) => f.startsWith(auditFolder(dataFolder))).map((f) => f.slice(auditFolder(dataFolder).length + 1))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^audit-\d{4}-\d{2}-001\.jsonl$/), 'head.json']),
+    );
     const logText = readFileSync(join(dataFolder, 'logs', 'mesh-desktop.log'), 'utf8');
     expect(logText.split('\n').length).toBeGreaterThan(5);
     for (const file of files) {

@@ -172,7 +172,10 @@ describe('the templates', () => {
 
   it('give every number its range, every enum its allowed values, and mark required text', () => {
     for (const w of admxValues()) {
-      if (w.tag === 'decimal') expect(w.element).toMatchObject({ minValue: '5', maxValue: '1440' });
+      if (w.tag === 'decimal')
+        expect(w.element).toMatchObject(
+          w.valueName === 'AuditRetentionDays' ? { minValue: '32', maxValue: '36500' } : { minValue: '5', maxValue: '1440' },
+        );
       if (w.tag === 'enum') expect((w.element['item'] as Node[]).length).toBeGreaterThan(1);
     }
     const mailboxId = admxValues().find((w) => w.policy === 'Mailbox1' && w.valueName === 'MailboxId');
@@ -221,6 +224,8 @@ describe('what the templates write, the reader takes', () => {
     'proxy.noProxy': 'localhost,.trust.nhs.uk',
     defaultDownloadFolder: '%ProgramData%\\MESH',
     minimumPollIntervalMinutes: 15,
+    auditFolder: '\\\\files\\audit\\%COMPUTERNAME%',
+    auditRetentionDays: 3650,
     'updates.enabled': 1,
     environment: 'LIVE',
     displayName: 'Slot',
@@ -283,6 +288,8 @@ describe('what the templates write, the reader takes', () => {
       lock: ['proxy', 'extraCaFiles', 'defaultDownloadFolder', 'updates', 'mailboxes', 'pollInterval'],
       updates: { enabled: true },
       minimumPollIntervalMinutes: 15,
+      auditRetentionDays: 3650,
     });
+    expect(result.policy.auditFolder).toMatch(/^\\\\files\\audit\\/);
   });
 });
