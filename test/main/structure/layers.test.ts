@@ -13,11 +13,12 @@ const FLOORS: Record<string, number> = {
   'main/log': 0,
   'main/mesh': 1,
   'main/contract': 1,
-  'main/audit': 1,
   'main/settings': 2,
   'main/transfers': 2,
   'main/sandbox': 2,
   'main/secrets': 3,
+  // Above transfers and settings: it turns the engine's events and the policy read into entries.
+  'main/audit': 3,
   'main/certs': 4,
   'main/folders': 5,
   'main/services': 6,
