@@ -5,12 +5,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditTrail, auditFolder } from '../../../main/audit/trail';
 import { EXIT } from '../../../main/cli/exit-codes';
-import { runCli } from '../../../main/cli/main';
 import { startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
+import { runInstalledCommand } from '../../support/installed-command';
 
 let mesh: MeshFixture;
 let work: string;
@@ -25,22 +24,9 @@ afterAll(async () => {
   await mesh.close();
 });
 
-async function cli(args: string[], mailboxId: string) {
-  let out = '';
-  const sink = (append: (s: string) => void) =>
-    Object.assign(
-      new Writable({
-        write(chunk, _enc, done) {
-          append(String(chunk));
-          done();
-        },
-      }),
-      { isTTY: false },
-    );
-  const env = { ...mesh.cliEnv(mailboxId), MESH_DESKTOP_DATA_DIR: dataDir };
-  const code = await runCli([...args, '--json'], env, { out: sink((s) => (out += s)) as never, err: sink(() => undefined) as never });
-  return { code, json: () => JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown> };
-}
+// Each command as the installed app runs it, as mailboxId, with --json.
+const cli = (args: string[], mailboxId: string) =>
+  runInstalledCommand([...args, '--json'], { ...mesh.cliEnv(mailboxId), MESH_DESKTOP_DATA_DIR: dataDir });
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

@@ -4,12 +4,11 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { spawn } from 'node:child_process';
 import { COMMAND_MODULES } from '../../../main/cli/main';
-import { routeLaunch, runCommand } from '../../../main/cli/launch';
 import { EXIT } from '../../../main/cli/exit-codes';
 import { startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
+import { runInstalledCommand } from '../../support/installed-command';
 import { cliNodeFlags } from '../../../scripts/bench/_measure';
 
 let mesh: MeshFixture;
@@ -32,25 +31,8 @@ afterAll(async () => {
   await mesh.close();
 });
 
-async function cli(args: string[], env: NodeJS.ProcessEnv) {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) =>
-    Object.assign(
-      new Writable({
-        write(chunk, _enc, done) {
-          append(String(chunk));
-          done();
-        },
-      }),
-      { isTTY: false },
-    );
-  // Through the installed app's own entry: the program's path, then the arguments, routed as the packaged app routes them.
-  const route = routeLaunch(['C:\\Program Files\\MESH Desktop\\mesh-desktop.exe', ...args], false);
-  if (route.kind !== 'command') throw new Error(`${args.join(' ')} would open the window, not run a command`);
-  const code = await runCommand(route, env, { out: sink((s) => (out += s)) as never, err: sink((s) => (err += s)) as never });
-  return { code, out, err, json: () => JSON.parse(out.trim().split('\n').pop()!) };
-}
+// Through the installed app's own entry, as the packaged app routes its arguments.
+const cli = runInstalledCommand;
 
 describe('mesh-desktop on the command line', () => {
   it('handshakes with the mailbox certificate', async () => {
