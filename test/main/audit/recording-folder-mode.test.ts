@@ -1,60 +1,28 @@
 // Folder mode records what it does in the audit trail as folder mode: a pair sent from OUT, a pair MESH refused,
 // and a message received, filed into IN and acknowledged, each once, run by the app against the emulator.
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditTrail, auditFolder } from '../../../main/audit/trail';
-import type { FolderModeView, MailboxSummary, Reply } from '../../../main/contract/types';
-import { createLogger } from '../../../main/log/logger';
-import { createAppServices, type AppServices } from '../../../main/services/app-services';
-import { SHARED_KEY, startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
+import type { FolderModeView, MailboxSummary } from '../../../main/contract/types';
+import { SHARED_KEY, type MeshFixture } from '../../support/mesh-fixture';
+import { startServicesFixture, waitFor, type ServicesFixture } from '../../support/services-fixture';
 
+let fixture: ServicesFixture;
 let mesh: MeshFixture;
 let folder: string;
-let services: AppServices;
-const keychainService = `MESH Desktop test ${randomUUID()}`;
-
-async function call<T>(name: string, ...args: unknown[]): Promise<T> {
-  const reply = (await services.dispatch(name, args)) as Reply<T>;
-  if (!reply.ok) throw new Error(`${name}: ${reply.error.message}`);
-  return reply.value;
-}
-
-async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const call = <T>(name: string, ...args: unknown[]) => fixture.call<T>(name, ...args);
 
 const control = (to: string, localId: string) =>
   `<DTSControl><Version>1.0</Version><AddressType>DTS</AddressType><MessageType>Data</MessageType><From_DTS>X26ABC1</From_DTS><To_DTS>${to}</To_DTS><WorkflowId>TEST_WORKFLOW</WorkflowId><Subject>Audit</Subject><LocalId>${localId}</LocalId><Compress>N</Compress><AllowChunking>Y</AllowChunking><Encrypted>N</Encrypted></DTSControl>`;
 
 beforeAll(async () => {
-  mesh = await startMeshFixture();
-  folder = mkdtempSync(join(tmpdir(), 'audit-folders-'));
-  writeFileSync(join(folder, 'settings.json'), JSON.stringify({ version: 1, mailboxes: [], extraCaFiles: [mesh.files.caCert] }));
-  services = await createAppServices({
-    shell: 'preview',
-    dataFolder: folder,
-    log: createLogger({ folder: join(folder, 'logs') }),
-    policyPath: join(folder, 'none.json'),
-    keychainService,
-  });
+  fixture = await startServicesFixture({ prefix: 'audit-folders-' });
+  ({ mesh, folder } = fixture);
 });
 
-afterAll(async () => {
-  await services.shutdown();
-  const keytar = (await import('keytar')).default;
-  for (const credential of await keytar.findCredentials(keychainService)) await keytar.deletePassword(keychainService, credential.account);
-  await mesh.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
 describe('the audit trail of folder mode', () => {
   it('records a pair sent, a pair refused, and a message received, filed and acknowledged, each once, as folder mode', async () => {

@@ -2,56 +2,24 @@
 // service is running), a pair dropped in OUT is sent and filed in SENT, and
 // the window's folderModeStatus shows what happened.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../../../main/log/logger';
-import { createAppServices, type AppServices } from '../../../main/services/app-services';
-import type { FolderModeView, MailboxSummary, Reply } from '../../../main/contract/types';
-import { SHARED_KEY, startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
+import type { FolderModeView, MailboxSummary } from '../../../main/contract/types';
+import { SHARED_KEY, type MeshFixture } from '../../support/mesh-fixture';
+import { startServicesFixture, waitFor, type ServicesFixture } from '../../support/services-fixture';
 
+let fixture: ServicesFixture;
 let mesh: MeshFixture;
 let folder: string;
-let services: AppServices;
-const keychainService = `MESH Desktop test ${randomUUID()}`;
-
-async function call<T>(name: string, ...args: unknown[]): Promise<T> {
-  const reply = (await services.dispatch(name, args)) as Reply<T>;
-  if (!reply.ok) throw new Error(`${name}: ${reply.error.message}`);
-  return reply.value;
-}
-
-async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const call = <T>(name: string, ...args: unknown[]) => fixture.call<T>(name, ...args);
 
 beforeAll(async () => {
-  mesh = await startMeshFixture();
-  folder = mkdtempSync(join(tmpdir(), 'folder-services-'));
-  writeFileSync(join(folder, 'settings.json'), JSON.stringify({ version: 1, mailboxes: [], extraCaFiles: [mesh.files.caCert] }));
-  services = await createAppServices({
-    shell: 'preview',
-    dataFolder: folder,
-    log: silentLogger,
-    policyPath: join(folder, 'none.json'),
-    keychainService,
-  });
+  fixture = await startServicesFixture({ prefix: 'folder-services-', log: silentLogger });
+  ({ mesh, folder } = fixture);
 });
 
-afterAll(async () => {
-  await services.shutdown();
-  const keytar = (await import('keytar')).default;
-  for (const credential of await keytar.findCredentials(keychainService)) await keytar.deletePassword(keychainService, credential.account);
-  await mesh.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
 describe('folder mode from the window', () => {
   it('runs in the app once switched on, sends what is dropped in OUT and shows its activity', async () => {
