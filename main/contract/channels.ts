@@ -57,6 +57,9 @@ export const requestSenders = {
   resumeTransfer: 'page',
   cancelTransfer: 'page',
   retryTransfer: 'page',
+  // Activity (the audit trail)
+  listActivity: 'page',
+  exportActivity: 'page',
   // A file the person picked, by its path (Electron's preload only)
   registerFilePath: 'bridge',
 } as const satisfies Record<string, RequestSender>;

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import type { EventName, PageRequestName, RequestName } from './channels';
 import type {
+  ActivityExport,
+  ActivityList,
   AppInfo,
   ConnectionTestResult,
   CsrResult,
@@ -132,6 +134,28 @@ const sendRequest = z.strictObject({
   fileRef: required('The file', 200),
 });
 
+const day = (label: string) =>
+  z
+    .string({ error: `${label} must be a date` })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label} must be a date such as 2026-03-31` })
+    .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
+      error: `${label} is not a real date`,
+    });
+const activityFilter = z
+  .strictObject({
+    from: day('The first day').optional(),
+    to: day('The last day').optional(),
+    mailboxId: text('The mailbox ID', 64).optional(),
+    direction: z.enum(['sent', 'received', 'other'], { error: 'Choose sent, received or other' }).optional(),
+    workflowId: text('The workflow ID', 300).optional(),
+    text: text('The search words', 500).optional(),
+  })
+  .refine((filter) => !filter.from || !filter.to || filter.from <= filter.to, {
+    error: 'The first day must be on or before the last day',
+  });
+const exportFormat = z.enum(['csv', 'json'], { error: 'Choose CSV or JSON' });
+
 /** Arguments of each request, as a tuple (the window calls `mesh.name(...args)`). */
 export const requestSchemas = {
   getAppInfo: z.tuple([]),
@@ -174,6 +198,8 @@ export const requestSchemas = {
     transferId,
     z.strictObject({ sendAgain: z.boolean({ error: 'Say whether to send the message again' }) }).optional(),
   ]),
+  listActivity: z.tuple([activityFilter.optional()]),
+  exportActivity: z.tuple([activityFilter.optional(), exportFormat.optional()]),
   registerFilePath: z.tuple([filePath]),
 } satisfies Record<RequestName, z.ZodTuple>;
 
@@ -210,6 +236,8 @@ export interface RequestResults {
   resumeTransfer: TransferView;
   cancelTransfer: TransferView;
   retryTransfer: TransferView;
+  listActivity: ActivityList;
+  exportActivity: ActivityExport;
   registerFilePath: FileChoice;
 }
 

@@ -342,3 +342,63 @@ export interface FolderModeView {
   mailboxes: FolderModeMailboxView[];
   notRunning: { mailboxId: string; reason: string }[];
 }
+
+/** Which way an activity entry moved a message: out, in, or neither (a mailbox added, a policy applied). */
+export type ActivityDirection = 'sent' | 'received' | 'other';
+
+/** What the Activity view may narrow the audit trail to; every field is optional. */
+export interface ActivityFilter {
+  /** First day to include (YYYY-MM-DD, a UTC day). */
+  from?: string;
+  /** Last day to include (YYYY-MM-DD, a UTC day), all of it. */
+  to?: string;
+  mailboxId?: string;
+  direction?: ActivityDirection;
+  workflowId?: string;
+  /** Words found anywhere in the entry's subject, file name, parties, message ID or reason (case ignored). */
+  text?: string;
+}
+
+/** One entry of the audit trail as the Activity view shows it: plain words, never a secret or a file's contents. */
+export interface ActivityEntry {
+  /** The entry's number in the trail (1, 2, 3…). */
+  sequence: number;
+  /** When, in UTC (ISO 8601). */
+  atUtc: string;
+  /** The same moment on this computer's clock, with its offset. */
+  atLocal: string;
+  /** The action in words, e.g. "Message sent". */
+  action: string;
+  direction: ActivityDirection;
+  outcome: 'ok' | 'failed' | 'cancelled';
+  /** The outcome in words, with the reason when it failed. */
+  outcomeText: string;
+  mailbox?: { id: string; environment: string };
+  /** Who acted: the account, and through which part of the app. */
+  who: { account: string; via: 'window' | 'command line' | 'folder mode' };
+  /** The other mailbox: the recipient of a send, the sender of a receipt. */
+  counterpart?: string;
+  workflowId?: string;
+  subject?: string;
+  fileName?: string;
+  size?: number;
+  sha256?: string;
+  savedTo?: string;
+  messageId?: string;
+}
+
+/** The Activity view's answer: entries newest first, whether the record is whole, and whether the list was cut short. */
+export interface ActivityList {
+  entries: ActivityEntry[];
+  /** How many entries the whole trail holds (before the filter). */
+  total: number;
+  verified: { ok: boolean; sentence: string };
+  /** More entries matched than the view shows (the newest are shown). */
+  truncated: boolean;
+}
+
+/** An export of the Activity view: saved to a file main chose with the person, or handed back as text to download. */
+export type ActivityExport =
+  | { kind: 'saved'; path: string; entries: number }
+  | { kind: 'text'; fileName: string; mimeType: string; text: string; entries: number }
+  | { kind: 'cancelled' };

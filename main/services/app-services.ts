@@ -1,12 +1,16 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { selectActivity, toActivityEntry } from '../audit/activity';
+import { describeReport } from '../audit/chain';
 import type { AuditVia } from '../audit/entry';
+import { entriesToCsv, entriesToJson } from '../audit/export';
 import { auditEventOfPolicy, auditPlacement } from '../audit/policy-event';
 import { openAuditRecorder } from '../audit/recorder';
+import { AuditTrail, auditFolder } from '../audit/trail';
 import { auditTransferEvents } from '../audit/transfer-events';
 import { createDispatcher } from '../contract/dispatch';
 import type { RequestHandlers } from '../contract/schemas';
-import type { ConnectionTestResult, MailboxStatus, MailboxSummary, SettingsSnapshot } from '../contract/types';
+import type { ActivityFilter, ConnectionTestResult, MailboxStatus, MailboxSummary, SettingsSnapshot } from '../contract/types';
 import { generateCsr } from '../certs/csr';
 import type { Logger } from '../log/logger';
 import { MeshTransferClient } from '../mesh/local-id-tracking';
@@ -80,13 +84,26 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const policyAtStart = await policyWatch.read();
   const store = await SettingsStore.open(dataFolder, { policy: policyAtStart });
   // Where the trail lives and how long it is kept are read at start; a change applies at the next start.
+  const placement = auditPlacement(policyAtStart);
   const audit = openAuditRecorder({
     dataFolder,
-    ...auditPlacement(policyAtStart),
+    ...placement,
     via: options.auditVia ?? 'window',
     log,
     mailboxOf: (profileId) => mailboxes.auditMailbox(profileId),
   });
+  // The Activity view reads the same folder the recorder writes; reading takes no lock, so it never holds up a write.
+  const auditReader = new AuditTrail({ folder: placement.folder ?? auditFolder(dataFolder) });
+  /** The trail's entries that pass the filter, newest first, with its verification. */
+  const readActivity = async (filter: ActivityFilter = {}) => {
+    await audit.flush();
+    const { entries, report } = await auditReader.read();
+    const chosen = selectActivity(
+      entries.map((located) => located.entry),
+      filter,
+    );
+    return { ...chosen, total: entries.length, report };
+  };
   // One-shot command-line runs apply no policy of their own worth recording each time.
   if (options.background !== false) void audit.record(auditEventOfPolicy(policyAtStart, 'start'));
   // IT's changes apply while the app runs: the store tells everything below, as for a change in Settings.
@@ -694,6 +711,29 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       return outcome.cancelled ? view : { ...view, note: outcome.reason ?? view.note ?? 'This transfer could not be cancelled.' };
     },
     retryTransfer: async (id, choice) => transferView(await engine.retry(id, choice?.sendAgain ? { sendAgain: true } : {})),
+    listActivity: async (filter) => {
+      const { entries, truncated, total, report } = await readActivity(filter);
+      return { entries: entries.map(toActivityEntry), total, truncated, verified: { ok: report.ok, sentence: describeReport(report) } };
+    },
+    exportActivity: async (filter, format = 'csv') => {
+      const { entries } = await readActivity(filter);
+      // The file lists oldest first, as the command line's export does.
+      const ordered = [...entries].reverse();
+      const text =
+        format === 'csv'
+          ? entriesToCsv(ordered)
+          : entriesToJson(ordered, { from: filter?.from ?? ordered[0]?.at ?? '', to: filter?.to ?? ordered.at(-1)?.at ?? '' });
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+      const fileName = `mesh-activity-${stamp}.${format}`;
+      // Without a native dialog (the preview) the window offers the text as a download instead.
+      if (!platform.chooseFolder)
+        return { kind: 'text', fileName, mimeType: format === 'csv' ? 'text/csv' : 'application/json', text, entries: ordered.length };
+      const folder = await platform.chooseFolder('Choose where to save the activity export');
+      if (!folder) return { kind: 'cancelled' };
+      const path = join(folder, fileName);
+      await writeFile(path, text, { encoding: 'utf8', flag: 'wx' });
+      return { kind: 'saved', path, entries: ordered.length };
+    },
     registerFilePath: (path) => files.registerPath(path),
   };
 

@@ -46,6 +46,8 @@ const VALID = {
   resumeTransfer: ['transfer-1'],
   cancelTransfer: ['transfer-1'],
   retryTransfer: ['transfer-1', { sendAgain: false }],
+  listActivity: [{ from: '2026-03-01', to: '2026-03-31', mailboxId: 'X26ABC1', direction: 'sent', workflowId: 'W', text: 'results' }],
+  exportActivity: [{ from: '2026-03-01', direction: 'received' }, 'csv'],
   registerFilePath: ['/tmp/file.csv'],
 } satisfies Record<RequestName, unknown[]>;
 
@@ -81,6 +83,10 @@ const NESTED: [RequestName, unknown[]][] = [
   ['sendMessage', [{ ...VALID.sendMessage[0], recipients: Array.from({ length: 10_000 }, () => 'X26ABC2') }]],
   ['acknowledgeMessages', ['profile-1', Array.from({ length: 100_000 }, (_, i) => `MSG-${i}`)]],
   ['downloadMessages', ['profile-1', ['MSG-1'], { folder: LONG }]],
+  ['listActivity', [{ from: '2026-02-30' }]],
+  ['listActivity', [{ from: '2026-03-31', to: '2026-03-01' }]],
+  ['listActivity', [{ direction: 'sideways' }]],
+  ['exportActivity', [{}, 'xlsx']],
 ];
 
 function arity(name: RequestName): number {
