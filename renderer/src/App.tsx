@@ -10,6 +10,7 @@ import { OutboxView } from './views/OutboxView';
 import { NewMessageView } from './views/NewMessageView';
 import { TransfersView } from './views/TransfersView';
 import { SettingsView } from './views/SettingsView';
+import { ActivityView } from './views/ActivityView';
 import { WelcomeView } from './views/WelcomeView';
 import { StatusBar } from './components/StatusBar';
 import { MailboxSwitcher } from './components/MailboxSwitcher';
@@ -187,6 +188,7 @@ export function App() {
           {section === 'outbox' && <OutboxView />}
           {section === 'new-message' && <NewMessageView />}
           {section === 'transfers' && <TransfersView />}
+          {section === 'activity' && <ActivityView />}
           {section === 'settings' && <SettingsView />}
         </main>
       </div>

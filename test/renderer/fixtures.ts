@@ -13,6 +13,7 @@ import type {
 import { useAppStore } from '../../renderer/src/state/app-store';
 import { useInboxStore } from '../../renderer/src/state/inbox-store';
 import { useSentStore } from '../../renderer/src/state/sent-store';
+import { useActivityStore } from '../../renderer/src/state/activity-store';
 import { useTransfersStore } from '../../renderer/src/state/transfers-store';
 import { useComposeStore } from '../../renderer/src/state/compose-store';
 import { useSettingsStore } from '../../renderer/src/state/settings-store';
@@ -147,6 +148,7 @@ export function resetStores(): void {
     useSettingsStore,
     useToastStore,
     useNotificationStore,
+    useActivityStore,
   ]) {
     (store as { setState(state: unknown, replace: true): void; getInitialState(): unknown }).setState(store.getInitialState(), true);
   }

@@ -3,13 +3,14 @@ import type { AppInfo, MailboxSummary } from '../../../main/contract';
 import { mesh, messageFor, unwrap } from '../mesh';
 
 /** The pages of the window. "welcome" is the first-run setup and is not in the folder list. */
-export type Section = 'welcome' | 'inbox' | 'outbox' | 'new-message' | 'transfers' | 'settings';
+export type Section = 'welcome' | 'inbox' | 'outbox' | 'new-message' | 'transfers' | 'activity' | 'settings';
 
 export const SECTIONS: { id: Exclude<Section, 'welcome'>; label: string }[] = [
   { id: 'inbox', label: 'Inbox' },
   { id: 'outbox', label: 'Sent' },
   { id: 'new-message', label: 'New message' },
   { id: 'transfers', label: 'Transfers' },
+  { id: 'activity', label: 'Activity' },
   { id: 'settings', label: 'Settings' },
 ];
 
