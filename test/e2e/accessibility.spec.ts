@@ -86,6 +86,12 @@ async function everyViewPasses(page: Page, outputPath: (name: string) => string)
   await expect(page.getByRole('list', { name: 'Finished transfers' })).toContainText('Sending ack.txt');
   await check('transfers');
 
+  await openFolder(page, 'Activity');
+  await expect(
+    page.getByRole('grid', { name: 'Activity on this computer' }).getByRole('row').filter({ hasText: 'ack.txt' }).first(),
+  ).toBeVisible();
+  await check('activity');
+
   await openFolder(page, 'Settings');
   await check('settings');
 }

@@ -234,6 +234,28 @@ for (const size of SIZES) {
       await expectTidy(page, 'transfers');
       await picture(page, size, 'transfers');
 
+      await openFolder(page, 'Activity');
+      const activityGrid = page.getByRole('grid', { name: 'Activity on this computer' });
+      await expect(activityGrid.getByRole('row').filter({ hasText: 'Discharge summary received' }).first()).toContainText('Message sent');
+      const activityScroller = page.locator('.app-table-scroll').first();
+      for (const column of ['When', 'Action', 'About', 'Outcome']) {
+        await expectOnScreen(
+          page,
+          activityGrid.getByRole('columnheader', { name: column }),
+          `Activity's ${column} column`,
+          activityScroller,
+        );
+      }
+      for (const button of ['Export CSV', 'Print summary']) {
+        await expectOnScreen(page, page.getByRole('button', { name: button }), `Activity: ${button}`);
+      }
+      expect(
+        await activityScroller.evaluate((element) => element.scrollWidth - element.clientWidth),
+        'Activity does not scroll sideways',
+      ).toBeLessThanOrEqual(0);
+      await expectTidy(page, 'activity');
+      await picture(page, size, 'activity');
+
       await openFolder(page, 'Settings');
       await expect(page.getByRole('heading', { level: 3, name: /Riverside Medical Practice/ })).toBeVisible();
       await expectSidebarFits(page);

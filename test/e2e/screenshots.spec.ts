@@ -84,6 +84,11 @@ test('pictures of every view for the README', async ({ page, app }, testInfo) =>
   await expect(finished).toContainText('Receiving discharge-summary.csv');
   await picture(page, 'transfers');
 
+  // Activity: the record of all of it.
+  await openFolder(page, 'Activity');
+  await expect(page.getByRole('status').filter({ hasText: 'Record checked' })).toBeVisible();
+  await picture(page, 'activity');
+
   await openFolder(page, 'Settings');
   await expect(page.getByRole('heading', { level: 3, name: /Riverside Medical Practice/ })).toBeVisible();
   await picture(page, 'settings');

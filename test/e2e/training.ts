@@ -18,8 +18,8 @@ export function sidebar(page: Page): Locator {
   return page.getByRole('navigation', { name: 'Mailboxes and folders' });
 }
 
-/** Opens a folder (Inbox, Sent, Transfers, Settings) from the sidebar and waits for its heading. */
-export async function openFolder(page: Page, folder: 'Inbox' | 'Sent' | 'Transfers' | 'Settings'): Promise<void> {
+/** Opens a folder (Inbox, Sent, Transfers, Activity, Settings) from the sidebar and waits for its heading. */
+export async function openFolder(page: Page, folder: 'Inbox' | 'Sent' | 'Transfers' | 'Activity' | 'Settings'): Promise<void> {
   await sidebar(page).getByRole('list', { name: 'Folders' }).getByRole('button', { name: folder, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: folder })).toBeVisible();
 }

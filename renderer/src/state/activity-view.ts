@@ -85,7 +85,7 @@ export interface ActivitySummary {
 }
 
 const DIRECTION_WORDS: Record<ActivityDirection, string> = { sent: 'Sent', received: 'Received', other: 'Other' };
-const OUTCOME_WORDS: Record<ActivityEntry['outcome'], string> = { ok: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
+export const OUTCOME_WORDS: Record<ActivityEntry['outcome'], string> = { ok: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
 
 function counted(map: Map<string, number>): SummaryCount[] {
   return [...map].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));

@@ -9,6 +9,7 @@ import {
   entryTopic,
   isFiltered,
   OUTCOME_COLOURS,
+  OUTCOME_WORDS,
   sortActivity,
   summariseActivity,
   type ActivityFields,
@@ -27,7 +28,14 @@ const LAYOUT_KEY = 'all';
 
 const COLUMNS: Column<ActivityEntry>[] = [
   // The narrowest each column goes: together they fit beside the reading pane at 1280×800.
-  { id: 'when', header: 'When', width: 128, sortKey: 'when', render: (entry) => formatDateTime(entry.atUtc) },
+  {
+    id: 'when',
+    header: 'When',
+    width: 150,
+    sortKey: 'when',
+    text: (entry) => formatDateTime(entry.atUtc),
+    render: (entry) => formatDateTime(entry.atUtc),
+  },
   { id: 'action', header: 'Action', width: 130, flex: true, text: (entry) => entry.action, render: (entry) => entry.action },
   {
     id: 'about',
@@ -35,14 +43,16 @@ const COLUMNS: Column<ActivityEntry>[] = [
     width: 130,
     flex: true,
     text: (entry) => [entryTopic(entry), counterpartWords(entry)].filter(Boolean).join(' — '),
-    render: (entry) => entryTopic(entry) || <span className="app-muted">{counterpartWords(entry) || '—'}</span>,
+    // An entry about no message (a mailbox added) names the mailbox instead.
+    render: (entry) => entryTopic(entry) || <span className="app-muted">{counterpartWords(entry) || entry.mailbox?.id || '—'}</span>,
   },
   {
     id: 'outcome',
     header: 'Outcome',
     width: 104,
     text: (entry) => entry.outcomeText,
-    render: (entry) => <Tag colour={OUTCOME_COLOURS[entry.outcome]}>{entry.outcome === 'ok' ? 'Done' : entry.outcomeText}</Tag>,
+    // The tag is one word; the reason is in the hover text and the detail pane.
+    render: (entry) => <Tag colour={OUTCOME_COLOURS[entry.outcome]}>{OUTCOME_WORDS[entry.outcome]}</Tag>,
   },
   {
     id: 'mailbox',
