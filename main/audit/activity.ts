@@ -2,12 +2,9 @@
  * The audit trail as the Activity view shows it: pure filtering and mapping of
  * stored entries to plain-words rows, so each rule is tested on its own.
  */
-import type { ActivityEntry, ActivityFilter } from '../contract/types';
+import type { ActivityCount, ActivityEntry, ActivityFilter, ActivityPage, ActivitySummary } from '../contract/types';
 import { directionOf, type AuditAction, type AuditEntry } from './entry';
 import { parseDay } from './export';
-
-/** The most entries the window is sent at once (the newest); a longer trail is exported, not scrolled. */
-export const ACTIVITY_LIMIT = 100_000;
 
 const ACTION_WORDS: Record<AuditAction, string> = {
   'message-sent': 'Message sent',
@@ -80,11 +77,11 @@ export function matchesActivityFilter(entry: AuditEntry, filter: ActivityFilter)
   return true;
 }
 
-/** The stored entries that pass the filter, newest first, at most `limit` of them. */
+/** The stored entries that pass the filter, newest first, at most `limit` of them (all, unless told). */
 export function selectActivity(
   entries: readonly AuditEntry[],
   filter: ActivityFilter,
-  limit = ACTIVITY_LIMIT,
+  limit = Number.POSITIVE_INFINITY,
 ): { entries: AuditEntry[]; truncated: boolean } {
   const chosen: AuditEntry[] = [];
   for (let index = entries.length - 1; index >= 0; index -= 1) {
@@ -94,4 +91,48 @@ export function selectActivity(
     chosen.push(entry);
   }
   return { entries: chosen, truncated: false };
+}
+
+/** One page of the matching entries (given newest first), in the order the window asked for. */
+export function pageOfActivity<T>(newestFirst: readonly T[], page: ActivityPage): T[] {
+  if (!page.oldestFirst) return newestFirst.slice(page.offset, page.offset + page.limit);
+  // Counted from the oldest end without copying the whole list reversed.
+  const end = Math.max(0, newestFirst.length - page.offset);
+  const start = Math.max(0, end - page.limit);
+  return newestFirst.slice(start, end).reverse();
+}
+
+const DIRECTION_WORDS = { sent: 'Sent', received: 'Received', other: 'Other' } as const;
+const OUTCOME_WORDS = { ok: 'Done', failed: 'Failed', cancelled: 'Cancelled' } as const;
+
+function counted(map: Map<string, number>): ActivityCount[] {
+  return [...map].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+/** Counts every matching entry by mailbox, direction and outcome, with the span of time they cover. */
+export function summariseActivity(entries: readonly AuditEntry[]): ActivitySummary {
+  const byMailbox = new Map<string, number>();
+  const byDirection = new Map<string, number>();
+  const byOutcome = new Map<string, number>();
+  let first: string | undefined;
+  let last: string | undefined;
+  for (const entry of entries) {
+    bump(byMailbox, entry.mailbox ? `${entry.mailbox.id} (${entry.mailbox.environment})` : 'No mailbox (this computer)');
+    bump(byDirection, DIRECTION_WORDS[directionOf(entry.action)]);
+    bump(byOutcome, OUTCOME_WORDS[entry.outcome]);
+    if (first === undefined || entry.at < first) first = entry.at;
+    if (last === undefined || entry.at > last) last = entry.at;
+  }
+  return {
+    entries: entries.length,
+    ...(first ? { first } : {}),
+    ...(last ? { last } : {}),
+    byMailbox: counted(byMailbox),
+    byDirection: counted(byDirection),
+    byOutcome: counted(byOutcome),
+  };
 }

@@ -297,6 +297,21 @@ export class AuditTrail {
     return names.filter((name) => FILE_PATTERN.test(name)).sort();
   }
 
+  /**
+   * A cheap mark that changes whenever the trail does (a file's size or time, the head): any process may append,
+   * so a reader that keeps what it read checks this before using it again.
+   */
+  async fingerprint(): Promise<string> {
+    const names = [...(await this.fileNames()), HEAD_FILE];
+    const marks = await Promise.all(
+      names.map(async (name) => {
+        const info = await stat(path.join(this.options.folder, name)).catch(() => undefined);
+        return info ? `${name}:${info.size}:${info.mtimeMs}` : `${name}:-`;
+      }),
+    );
+    return marks.join('|');
+  }
+
   private async readHead(): Promise<AuditHead | undefined> {
     try {
       const parsed = JSON.parse(await readFile(path.join(this.options.folder, HEAD_FILE), 'utf8')) as Partial<AuditHead>;

@@ -155,6 +155,21 @@ const activityFilter = z
     error: 'The first day must be on or before the last day',
   });
 const exportFormat = z.enum(['csv', 'json'], { error: 'Choose CSV or JSON' });
+/** The most entries one page of the Activity view carries: a few screens, so no answer holds up the window. */
+export const ACTIVITY_PAGE_LIMIT = 1000;
+const activityPage = z.strictObject({
+  offset: z
+    .number({ error: 'The place in the list must be a number' })
+    .int({ error: 'The place in the list must be a whole number' })
+    .min(0, { error: 'The place in the list cannot be negative' })
+    .max(1e9, { error: 'The place in the list is too far' }),
+  limit: z
+    .number({ error: 'The page size must be a number' })
+    .int({ error: 'The page size must be a whole number' })
+    .min(1, { error: 'The page size must be at least 1' })
+    .max(ACTIVITY_PAGE_LIMIT, { error: `The page size must be at most ${ACTIVITY_PAGE_LIMIT}` }),
+  oldestFirst: z.boolean({ error: 'Say whether the oldest come first' }).optional(),
+});
 
 /** Arguments of each request, as a tuple (the window calls `mesh.name(...args)`). */
 export const requestSchemas = {
@@ -198,7 +213,7 @@ export const requestSchemas = {
     transferId,
     z.strictObject({ sendAgain: z.boolean({ error: 'Say whether to send the message again' }) }).optional(),
   ]),
-  listActivity: z.tuple([activityFilter.optional()]),
+  listActivity: z.tuple([activityFilter.optional(), activityPage.optional()]),
   exportActivity: z.tuple([activityFilter.optional(), exportFormat.optional()]),
   registerFilePath: z.tuple([filePath]),
 } satisfies Record<RequestName, z.ZodTuple>;

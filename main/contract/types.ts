@@ -387,14 +387,44 @@ export interface ActivityEntry {
   messageId?: string;
 }
 
-/** The Activity view's answer: entries newest first, whether the record is whole, and whether the list was cut short. */
+/** Which stretch of the matching entries the window wants: it asks page by page as the person scrolls. */
+export interface ActivityPage {
+  /** How many matching entries to skip, counted from the newest (or the oldest when `oldestFirst`). */
+  offset: number;
+  /** How many to send, at most ACTIVITY_PAGE_LIMIT. */
+  limit: number;
+  oldestFirst?: boolean;
+}
+
+/** A count on the printable summary: a name and how many entries have it. */
+export interface ActivityCount {
+  label: string;
+  count: number;
+}
+
+/** Counts over every matching entry, for the page an IG lead prints or saves as PDF. */
+export interface ActivitySummary {
+  entries: number;
+  /** The earliest and latest matching entries (UTC, ISO 8601). */
+  first?: string;
+  last?: string;
+  byMailbox: ActivityCount[];
+  byDirection: ActivityCount[];
+  byOutcome: ActivityCount[];
+}
+
+/** The Activity view's answer: one page of the matching entries, how many match, whether the record is whole. */
 export interface ActivityList {
+  /** The page asked for, in the order asked for (newest first unless `oldestFirst`). */
   entries: ActivityEntry[];
+  /** Where the page starts among the matching entries. */
+  offset: number;
+  /** How many entries pass the filter. */
+  matched: number;
   /** How many entries the whole trail holds (before the filter). */
   total: number;
+  summary: ActivitySummary;
   verified: { ok: boolean; sentence: string };
-  /** More entries matched than the view shows (the newest are shown). */
-  truncated: boolean;
 }
 
 /** An export of the Activity view: saved to a file main chose with the person, or handed back as text to download. */

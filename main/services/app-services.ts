@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { selectActivity, toActivityEntry } from '../audit/activity';
-import { describeReport } from '../audit/chain';
+import { pageOfActivity, selectActivity, summariseActivity, toActivityEntry } from '../audit/activity';
+import { describeReport, type VerifyReport } from '../audit/chain';
+import type { AuditEntry } from '../audit/entry';
 import type { AuditVia } from '../audit/entry';
 import { entriesToCsv, entriesToJson } from '../audit/export';
 import { auditEventOfPolicy, auditPlacement } from '../audit/policy-event';
@@ -9,7 +10,7 @@ import { openAuditRecorder } from '../audit/recorder';
 import { AuditTrail, auditFolder } from '../audit/trail';
 import { auditTransferEvents } from '../audit/transfer-events';
 import { createDispatcher } from '../contract/dispatch';
-import type { RequestHandlers } from '../contract/schemas';
+import { ACTIVITY_PAGE_LIMIT, type RequestHandlers } from '../contract/schemas';
 import type { ActivityFilter, ConnectionTestResult, MailboxStatus, MailboxSummary, SettingsSnapshot } from '../contract/types';
 import { generateCsr } from '../certs/csr';
 import type { Logger } from '../log/logger';
@@ -94,15 +95,24 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   // The Activity view reads the same folder the recorder writes; reading takes no lock, so it never holds up a write.
   const auditReader = new AuditTrail({ folder: placement.folder ?? auditFolder(dataFolder) });
-  /** The trail's entries that pass the filter, newest first, with its verification. */
+  /**
+   * The trail's entries that pass the filter, newest first, with its verification. The window asks page by page
+   * as the person scrolls, so the last answer is kept until the trail changes (any process may write to it) or the
+   * filter does: a page of a 100,000-entry trail is then a slice, not a re-read and re-check of every entry.
+   */
+  let activityRead: { key: string; result: { entries: AuditEntry[]; total: number; report: VerifyReport } } | undefined;
   const readActivity = async (filter: ActivityFilter = {}) => {
     await audit.flush();
+    const key = `${await auditReader.fingerprint()}\n${JSON.stringify(filter)}`;
+    if (activityRead?.key === key) return activityRead.result;
     const { entries, report } = await auditReader.read();
     const chosen = selectActivity(
       entries.map((located) => located.entry),
       filter,
     );
-    return { ...chosen, total: entries.length, report };
+    const result = { entries: chosen.entries, total: entries.length, report };
+    activityRead = { key, result };
+    return result;
   };
   // One-shot command-line runs apply no policy of their own worth recording each time.
   if (options.background !== false) void audit.record(auditEventOfPolicy(policyAtStart, 'start'));
@@ -711,9 +721,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       return outcome.cancelled ? view : { ...view, note: outcome.reason ?? view.note ?? 'This transfer could not be cancelled.' };
     },
     retryTransfer: async (id, choice) => transferView(await engine.retry(id, choice?.sendAgain ? { sendAgain: true } : {})),
-    listActivity: async (filter) => {
-      const { entries, truncated, total, report } = await readActivity(filter);
-      return { entries: entries.map(toActivityEntry), total, truncated, verified: { ok: report.ok, sentence: describeReport(report) } };
+    listActivity: async (filter, page = { offset: 0, limit: ACTIVITY_PAGE_LIMIT }) => {
+      const { entries, total, report } = await readActivity(filter);
+      return {
+        entries: pageOfActivity(entries, page).map(toActivityEntry),
+        offset: page.offset,
+        matched: entries.length,
+        total,
+        summary: summariseActivity(entries),
+        verified: { ok: report.ok, sentence: describeReport(report) },
+      };
     },
     exportActivity: async (filter, format = 'csv') => {
       const { entries } = await readActivity(filter);

@@ -1,7 +1,8 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ActivityEntry, ActivityList } from '../../main/contract';
+import type { ActivityEntry, ActivityList, ActivityPage, ActivitySummary } from '../../main/contract';
+import type { Reply } from '../../main/contract/types';
 import { App } from '../../renderer/src/App';
 import { installFakeMesh, type Answers } from './fake-mesh';
 import { baseAnswers, ok, resetStores } from './fixtures';
@@ -53,16 +54,39 @@ const failed = entry({
   messageId: undefined,
 });
 
-const list = (entries: ActivityEntry[], extra: Partial<ActivityList> = {}): ActivityList => ({
-  entries,
-  total: 3,
-  truncated: false,
-  verified: { ok: true, sentence: 'The record is complete and unaltered from 8 Mar 2026 to 10 Mar 2026 (3 entries).' },
-  ...extra,
-});
+const SUMMARY: ActivitySummary = {
+  entries: 3,
+  first: failed.atUtc,
+  last: sent.atUtc,
+  byMailbox: [{ label: 'X26ABC1 (integration)', count: 3 }],
+  byDirection: [
+    { label: 'Sent', count: 2 },
+    { label: 'Received', count: 1 },
+  ],
+  byOutcome: [
+    { label: 'Done', count: 2 },
+    { label: 'Failed', count: 1 },
+  ],
+};
+
+/** Main's answer over `entries` (newest first), one page at a time as the window asks. */
+const list =
+  (entries: ActivityEntry[], extra: Partial<ActivityList> = {}) =>
+  (_filter: unknown, page = { offset: 0, limit: 1000 } as ActivityPage): Reply<ActivityList> => {
+    const ordered = page.oldestFirst ? [...entries].reverse() : entries;
+    return ok({
+      entries: ordered.slice(page.offset, page.offset + page.limit),
+      offset: page.offset,
+      matched: entries.length,
+      total: 3,
+      summary: SUMMARY,
+      verified: { ok: true, sentence: 'The record is complete and unaltered from 8 Mar 2026 to 10 Mar 2026 (3 entries).' },
+      ...extra,
+    });
+  };
 
 async function openActivity(answers: Answers = {}) {
-  const fake = installFakeMesh(baseAnswers({ listActivity: () => ok(list([sent, received, failed])), ...answers }));
+  const fake = installFakeMesh(baseAnswers({ listActivity: list([sent, received, failed]) as Answers['listActivity'], ...answers }));
   const user = userEvent.setup();
   render(<App />);
   await user.click(await screen.findByRole('button', { name: 'Activity' }));
@@ -71,6 +95,7 @@ async function openActivity(answers: Answers = {}) {
   return { fake, user, grid };
 }
 
+const FIRST_PAGE = { offset: 0, limit: 200 };
 const rows = (grid: HTMLElement) => within(grid).getAllByRole('row').slice(1);
 const activityCalls = (fake: { calls: { name: string; args: unknown[] }[] }) => fake.calls.filter((c) => c.name === 'listActivity');
 
@@ -89,7 +114,9 @@ describe('Activity', () => {
 
   it('says plainly when the record has been altered', async () => {
     await openActivity({
-      listActivity: () => ok(list([sent], { verified: { ok: false, sentence: 'Entry 2 does not follow entry 1: it was changed.' } })),
+      listActivity: list([sent], {
+        verified: { ok: false, sentence: 'Entry 2 does not follow entry 1: it was changed.' },
+      }) as Answers['listActivity'],
     });
     const status = screen.getByText('Record altered').closest('p')!;
     expect(status).toHaveTextContent('Record altered Entry 2 does not follow entry 1: it was changed.');
@@ -99,16 +126,16 @@ describe('Activity', () => {
   it('asks main again with each filter, and only once the person stops typing', async () => {
     const { fake, user } = await openActivity();
     await user.selectOptions(screen.getByLabelText('Direction'), 'received');
-    expect(activityCalls(fake).at(-1)!.args).toEqual([{ direction: 'received' }]);
+    expect(activityCalls(fake).at(-1)!.args).toEqual([{ direction: 'received' }, FIRST_PAGE]);
     await user.selectOptions(screen.getByLabelText('Mailbox'), 'X26ABC1');
-    expect(activityCalls(fake).at(-1)!.args).toEqual([{ direction: 'received', mailboxId: 'X26ABC1' }]);
+    expect(activityCalls(fake).at(-1)!.args).toEqual([{ direction: 'received', mailboxId: 'X26ABC1' }, FIRST_PAGE]);
     const before = activityCalls(fake).length;
     await user.type(screen.getByLabelText('Search'), 'disch');
     // One request for the whole word, not one per key.
     await vi.waitFor(() => expect(activityCalls(fake).length).toBe(before + 1));
-    expect(activityCalls(fake).at(-1)!.args).toEqual([{ direction: 'received', mailboxId: 'X26ABC1', text: 'disch' }]);
+    expect(activityCalls(fake).at(-1)!.args).toEqual([{ direction: 'received', mailboxId: 'X26ABC1', text: 'disch' }, FIRST_PAGE]);
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
-    expect(activityCalls(fake).at(-1)!.args).toEqual([{}]);
+    expect(activityCalls(fake).at(-1)!.args).toEqual([{}, FIRST_PAGE]);
   });
 
   it('refuses a date range that ends before it starts, without asking main', async () => {
@@ -126,7 +153,7 @@ describe('Activity', () => {
       from.dispatchEvent(new Event('input', { bubbles: true }));
     });
     expect(await screen.findByRole('alert')).toHaveTextContent('The "From" day must be on or before the "To" day.');
-    expect(activityCalls(fake).map((c) => c.args)).toContainEqual([{ to: '2026-03-01' }]);
+    expect(activityCalls(fake).map((c) => c.args)).toContainEqual([{ to: '2026-03-01' }, FIRST_PAGE]);
     expect(activityCalls(fake).length).toBe(before + 1);
   });
 
@@ -204,8 +231,18 @@ describe('Activity', () => {
     expect(summary).toHaveTextContent('3 entries, from 8 Mar 2026, 08:00 to 10 Mar 2026, 12:00.');
   });
 
-  it('says when only the newest entries are shown', async () => {
-    await openActivity({ listActivity: () => ok(list([sent, received, failed], { total: 250_000, truncated: true })) });
-    expect(screen.getByText('The newest 3 entries shown; narrow the filters to see older ones')).toBeInTheDocument();
+  it('asks main for a page at a time, and for the other end when sorted oldest first', async () => {
+    const many = Array.from({ length: 450 }, (_, i) =>
+      entry({ sequence: 450 - i, subject: i === 0 ? 'Referral letter' : `Letter ${450 - i}` }),
+    );
+    const { fake, user, grid } = await openActivity({ listActivity: list(many, { total: 450 }) as Answers['listActivity'] });
+    expect(grid).toHaveAttribute('aria-rowcount', '451');
+    expect(screen.getByText('450 entries')).toBeInTheDocument();
+    // The rows on screen are all in the first page: nothing more is asked for, and nothing twice.
+    expect(activityCalls(fake).map((c) => c.args[1])).toEqual([FIRST_PAGE]);
+    await user.click(within(grid).getByRole('button', { name: /When/ }));
+    expect(await within(grid).findByText('Letter 1')).toBeInTheDocument();
+    expect(activityCalls(fake).at(-1)!.args[1]).toEqual({ ...FIRST_PAGE, oldestFirst: true });
+    expect(rows(grid)[0]!.querySelectorAll('td')[2]!.textContent).toBe('Letter 1');
   });
 });

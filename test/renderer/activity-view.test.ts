@@ -5,9 +5,9 @@ import {
   counterpartWords,
   describeFields,
   isFiltered,
+  entryAt,
+  missingPages,
   NO_ACTIVITY_FIELDS,
-  sortActivity,
-  summariseActivity,
 } from '../../renderer/src/state/activity-view';
 
 const entry = (sequence: number, overrides: Partial<ActivityEntry> = {}): ActivityEntry => ({
@@ -67,48 +67,28 @@ describe('the words and order of entries', () => {
     expect(counterpartWords(entry(1, { counterpart: 'X26B', direction: 'received' }))).toBe('From X26B');
     expect(counterpartWords(entry(1))).toBe('');
   });
-
-  it('shows newest first by default and oldest first when asked, without changing what main gave', () => {
-    const entries = [entry(3), entry(2), entry(1)];
-    expect(sortActivity(entries, { key: 'when', direction: 'desc' })).toBe(entries);
-    expect(sortActivity(entries, { key: 'when', direction: 'asc' }).map((e) => e.sequence)).toEqual([1, 2, 3]);
-    expect(entries.map((e) => e.sequence)).toEqual([3, 2, 1]);
-  });
 });
 
-describe('summariseActivity', () => {
-  it('counts nothing for an empty record', () => {
-    expect(summariseActivity([])).toEqual({ entries: 0, first: undefined, last: undefined, byMailbox: [], byDirection: [], byOutcome: [] });
+describe('pages of the list', () => {
+  it('finds a row in its page of 200', () => {
+    const pages = { 0: [entry(1), entry(2)], 2: [entry(401)] };
+    expect(entryAt(pages, 1)?.sequence).toBe(2);
+    expect(entryAt(pages, 400)?.sequence).toBe(401);
+    expect(entryAt(pages, 200)).toBeUndefined();
+    expect(entryAt(pages, 2)).toBeUndefined();
   });
 
-  it('counts by mailbox, direction and outcome, most first, and spans first to last', () => {
-    const a = { id: 'X26A', environment: 'live' };
-    const b = { id: 'X26B', environment: 'live' };
-    const summary = summariseActivity([
-      entry(5, { mailbox: b, direction: 'received', outcome: 'failed' }),
-      entry(4, { mailbox: a }),
-      entry(3, { mailbox: a, outcome: 'cancelled' }),
-      entry(2, { direction: 'other' }),
-      entry(1, { mailbox: a, direction: 'received' }),
-    ]);
-    expect(summary.entries).toBe(5);
-    expect(summary.first).toBe('2026-03-11T12:00:00.000Z');
-    expect(summary.last).toBe('2026-03-15T12:00:00.000Z');
-    expect(summary.byMailbox).toEqual([
-      { label: 'X26A (live)', count: 3 },
-      { label: 'No mailbox (this computer)', count: 1 },
-      { label: 'X26B (live)', count: 1 },
-    ]);
-    expect(summary.byDirection).toEqual([
-      { label: 'Received', count: 2 },
-      { label: 'Sent', count: 2 },
-      { label: 'Other', count: 1 },
-    ]);
-    expect(summary.byOutcome).toEqual([
-      { label: 'Done', count: 3 },
-      { label: 'Cancelled', count: 1 },
-      { label: 'Failed', count: 1 },
-    ]);
+  it('asks only for the pages on screen that are neither here nor on their way', () => {
+    expect(missingPages(0, 30, 1000, {}, new Set())).toEqual([0]);
+    expect(missingPages(190, 230, 1000, { 0: [] }, new Set())).toEqual([1]);
+    expect(missingPages(190, 630, 1000, { 0: [] }, new Set([2]))).toEqual([1, 3]);
+    expect(missingPages(390, 410, 1000, { 1: [], 2: [] }, new Set())).toEqual([]);
+  });
+
+  it('never asks past the end of the list or for an empty one', () => {
+    expect(missingPages(150, 450, 250, {}, new Set())).toEqual([0, 1]);
+    expect(missingPages(0, 20, 0, {}, new Set())).toEqual([]);
+    expect(missingPages(-5, 10, 100, {}, new Set())).toEqual([0]);
   });
 });
 

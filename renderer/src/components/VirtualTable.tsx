@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual';
 import type { Sort } from '../state/inbox-view';
 
@@ -45,6 +45,8 @@ interface VirtualTableProps<T, K extends string> {
   onResize?(columnId: string, width: number): void;
   /** The id of an element describing how to use the grid (the keys). */
   describedBy?: string;
+  /** Told the rows rendered (first to last index) whenever they change, for a list whose rows arrive page by page. */
+  onVisibleRange?(first: number, last: number): void;
 }
 
 // A fixed row height keeps scrolling cheap for thousands of rows.
@@ -169,6 +171,12 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
   const virtualRows = virtualizer.getVirtualItems();
   const first = virtualRows[0];
   const last = virtualRows[virtualRows.length - 1];
+  const { onVisibleRange } = props;
+  const firstIndex = first?.index;
+  const lastIndex = last?.index;
+  useEffect(() => {
+    if (firstIndex !== undefined && lastIndex !== undefined) onVisibleRange?.(firstIndex, lastIndex);
+  }, [firstIndex, lastIndex, items.length, onVisibleRange]);
   const spaceAbove = first ? first.start - HEADER_HEIGHT : 0;
   const spaceBelow = last ? virtualizer.getTotalSize() - last.end : 0;
   const columnCount = columns.length + (ticks ? 1 : 0);

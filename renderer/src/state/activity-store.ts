@@ -1,8 +1,16 @@
 import { create } from 'zustand';
-import type { ActivityEntry, ActivityList } from '../../../main/contract';
+import type { ActivityEntry, ActivityList, ActivitySummary } from '../../../main/contract';
 import { mesh, messageFor, unwrap } from '../mesh';
 import { countOf } from '../lib/format';
-import { activityRequest, DEFAULT_ACTIVITY_SORT, NO_ACTIVITY_FIELDS, type ActivityFields, type ActivitySortKey } from './activity-view';
+import {
+  activityRequest,
+  ACTIVITY_PAGE_SIZE,
+  DEFAULT_ACTIVITY_SORT,
+  missingPages,
+  NO_ACTIVITY_FIELDS,
+  type ActivityFields,
+  type ActivitySortKey,
+} from './activity-view';
 import { nextSort, type Sort } from './inbox-view';
 import type { Outcome } from './inbox-store';
 
@@ -10,27 +18,39 @@ interface ActivityState {
   fields: ActivityFields;
   /** A sentence about a filter field main would refuse, shown beside the fields. */
   fieldProblem?: string;
-  entries: ActivityEntry[];
+  /** Pages of the matching entries by page number, for the current filter and order; the rest are asked for as they scroll into view. */
+  pages: Readonly<Record<number, readonly ActivityEntry[]>>;
+  /** How many entries pass the filter. */
+  matched: number;
   total: number;
-  truncated: boolean;
+  summary?: ActivitySummary;
   verified?: ActivityList['verified'];
   loading: boolean;
   loadError?: string;
   sort: Sort<ActivitySortKey>;
-  selected?: number;
+  /** The entry in the detail pane (kept whole, so it stays while its page is asked for again). */
+  selected?: ActivityEntry;
   exporting: boolean;
   outcome?: Outcome;
+  /** Asks again from the top: after a filter or order change, or on opening the view. */
   load(): Promise<void>;
+  /** The rows the list shows (first to last, inclusive): asks for any of their pages not yet here. */
+  showRows(first: number, last: number): void;
   setFields(patch: Partial<ActivityFields>): void;
   clearFields(): void;
   sortBy(key: ActivitySortKey): void;
-  select(sequence: number | undefined): void;
+  select(entry: ActivityEntry | undefined): void;
   exportAs(format: 'csv' | 'json'): Promise<void>;
   dismiss(): void;
 }
 
-/** Counts loads, so only the newest answer is shown when the person types faster than main answers. */
-let loadsStarted = 0;
+/**
+ * Counts loads: a page answered for an older filter or order is dropped, so what the person typed last is what
+ * they see even when main answers out of order.
+ */
+let generation = 0;
+/** Pages asked for and not yet answered, in this generation. */
+let asked = new Set<number>();
 let typingTimer: ReturnType<typeof setTimeout> | undefined;
 /** Typing in the search box waits this long after the last key before asking main again. */
 const TYPING_PAUSE_MS = 250;
@@ -49,75 +69,106 @@ function offerDownload(fileName: string, mimeType: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-export const useActivityStore = create<ActivityState>((set, get) => ({
-  fields: NO_ACTIVITY_FIELDS,
-  entries: [],
-  total: 0,
-  truncated: false,
-  loading: false,
-  sort: DEFAULT_ACTIVITY_SORT,
-  exporting: false,
-  load: async () => {
+export const useActivityStore = create<ActivityState>((set, get) => {
+  const fetchPage = async (page: number, mine: number, fresh = false) => {
     const request = activityRequest(get().fields);
-    if ('problem' in request) {
-      set({ fieldProblem: request.problem });
-      return;
-    }
-    set({ loading: true, fieldProblem: undefined });
-    const load = ++loadsStarted;
-    try {
-      const list = await mesh().listActivity(request.filter).then(unwrap);
-      if (load !== loadsStarted) return;
-      set((state) => ({
-        entries: list.entries,
-        total: list.total,
-        truncated: list.truncated,
-        verified: list.verified,
-        loading: false,
-        loadError: undefined,
-        selected: list.entries.some((entry) => entry.sequence === state.selected) ? state.selected : undefined,
-      }));
-    } catch (error) {
-      if (load !== loadsStarted) return;
-      set({ loading: false, loadError: messageFor(error) });
-    }
-  },
-  setFields: (patch) => {
-    set((state) => ({ fields: { ...state.fields, ...patch } }));
-    clearTimeout(typingTimer);
-    if ('text' in patch || 'workflowId' in patch) typingTimer = setTimeout(() => void get().load(), TYPING_PAUSE_MS);
-    else void get().load();
-  },
-  clearFields: () => {
-    clearTimeout(typingTimer);
-    set({ fields: NO_ACTIVITY_FIELDS });
-    void get().load();
-  },
-  sortBy: (key) => set((state) => ({ sort: nextSort(state.sort, key, 'desc') })),
-  select: (sequence) => set({ selected: sequence }),
-  exportAs: async (format) => {
-    const request = activityRequest(get().fields);
-    if ('problem' in request) {
-      set({ fieldProblem: request.problem });
-      return;
-    }
-    set({ exporting: true, outcome: undefined });
-    try {
-      const result = await mesh().exportActivity(request.filter, format).then(unwrap);
-      if (result.kind === 'cancelled') {
-        set({ exporting: false });
+    if ('problem' in request) return;
+    asked.add(page);
+    const list = await mesh()
+      .listActivity(request.filter, {
+        offset: page * ACTIVITY_PAGE_SIZE,
+        limit: ACTIVITY_PAGE_SIZE,
+        ...(get().sort.direction === 'asc' ? { oldestFirst: true } : {}),
+      })
+      .then(unwrap);
+    if (mine !== generation) return;
+    asked.delete(page);
+    set((state) => ({
+      pages: fresh ? { [page]: list.entries } : { ...state.pages, [page]: list.entries },
+      matched: list.matched,
+      total: list.total,
+      summary: list.summary,
+      verified: list.verified,
+    }));
+  };
+  return {
+    fields: NO_ACTIVITY_FIELDS,
+    pages: {},
+    matched: 0,
+    total: 0,
+    loading: false,
+    sort: DEFAULT_ACTIVITY_SORT,
+    exporting: false,
+    load: async () => {
+      const request = activityRequest(get().fields);
+      if ('problem' in request) {
+        set({ fieldProblem: request.problem });
         return;
       }
-      const what = `${countOf(result.entries, 'entry', 'entries')} exported as ${format.toUpperCase()}`;
-      if (result.kind === 'text') {
-        offerDownload(result.fileName, result.mimeType, result.text);
-        set({ exporting: false, outcome: { kind: 'success', title: what, lines: [`Your browser is saving it as ${result.fileName}.`] } });
-      } else {
-        set({ exporting: false, outcome: { kind: 'success', title: what, lines: [`Saved to ${result.path}`] } });
+      const mine = ++generation;
+      asked = new Set();
+      set({ loading: true, fieldProblem: undefined });
+      try {
+        // The first page replaces every page: the others are asked for again as they come into view.
+        await fetchPage(0, mine, true);
+        if (mine !== generation) return;
+        set({ loading: false, loadError: undefined });
+      } catch (error) {
+        if (mine !== generation) return;
+        set({ loading: false, loadError: messageFor(error) });
       }
-    } catch (error) {
-      set({ exporting: false, outcome: { kind: 'error', title: 'The activity could not be exported', lines: [messageFor(error)] } });
-    }
-  },
-  dismiss: () => set({ outcome: undefined }),
-}));
+    },
+    showRows: (first, last) => {
+      const { pages, matched, loading } = get();
+      if (loading) return;
+      const mine = generation;
+      for (const page of missingPages(first, last, matched, pages, asked)) {
+        fetchPage(page, mine).catch((error: unknown) => {
+          asked.delete(page);
+          if (mine === generation) set({ loadError: messageFor(error) });
+        });
+      }
+    },
+    setFields: (patch) => {
+      set((state) => ({ fields: { ...state.fields, ...patch } }));
+      clearTimeout(typingTimer);
+      if ('text' in patch || 'workflowId' in patch) typingTimer = setTimeout(() => void get().load(), TYPING_PAUSE_MS);
+      else void get().load();
+    },
+    clearFields: () => {
+      clearTimeout(typingTimer);
+      set({ fields: NO_ACTIVITY_FIELDS });
+      void get().load();
+    },
+    sortBy: (key) => {
+      set((state) => ({ sort: nextSort(state.sort, key, 'desc') }));
+      void get().load();
+    },
+    select: (entry) => set({ selected: entry }),
+    exportAs: async (format) => {
+      const request = activityRequest(get().fields);
+      if ('problem' in request) {
+        set({ fieldProblem: request.problem });
+        return;
+      }
+      set({ exporting: true, outcome: undefined });
+      try {
+        const result = await mesh().exportActivity(request.filter, format).then(unwrap);
+        if (result.kind === 'cancelled') {
+          set({ exporting: false });
+          return;
+        }
+        const what = `${countOf(result.entries, 'entry', 'entries')} exported as ${format.toUpperCase()}`;
+        if (result.kind === 'text') {
+          offerDownload(result.fileName, result.mimeType, result.text);
+          set({ exporting: false, outcome: { kind: 'success', title: what, lines: [`Your browser is saving it as ${result.fileName}.`] } });
+        } else {
+          set({ exporting: false, outcome: { kind: 'success', title: what, lines: [`Saved to ${result.path}`] } });
+        }
+      } catch (error) {
+        set({ exporting: false, outcome: { kind: 'error', title: 'The activity could not be exported', lines: [messageFor(error)] } });
+      }
+    },
+    dismiss: () => set({ outcome: undefined }),
+  };
+});

@@ -1,7 +1,7 @@
 /**
  * The Activity view's logic, kept out of React so each rule is tested on its
- * own: what the filter fields ask main for, the words for an entry, and the
- * counts on the printable summary.
+ * own: what the filter fields ask main for, which pages of the list to ask
+ * for as it scrolls, and the words for an entry.
  */
 import type { ActivityDirection, ActivityEntry, ActivityFilter } from '../../../main/contract';
 import type { Sort } from './inbox-view';
@@ -50,11 +50,6 @@ export function isFiltered(fields: ActivityFields): boolean {
   return Object.values(fields).some((value) => value.trim() !== '');
 }
 
-/** Entries in the order the person chose; main answers newest first. */
-export function sortActivity(entries: readonly ActivityEntry[], sort: Sort<ActivitySortKey>): readonly ActivityEntry[] {
-  return sort.direction === 'desc' ? entries : [...entries].reverse();
-}
-
 /** What an entry was about, in one cell: its subject, else its file name, else nothing. */
 export function entryTopic(entry: ActivityEntry): string {
   return entry.subject || entry.fileName || '';
@@ -67,56 +62,31 @@ export function counterpartWords(entry: ActivityEntry): string {
 }
 
 export const OUTCOME_COLOURS = { ok: 'green', failed: 'red', cancelled: 'grey' } as const;
-
-/** One line of the summary: a name and how many entries it has. */
-export interface SummaryCount {
-  label: string;
-  count: number;
-}
-
-/** The printable summary: counts by mailbox, direction and outcome, and the span of time covered. */
-export interface ActivitySummary {
-  entries: number;
-  first?: string;
-  last?: string;
-  byMailbox: SummaryCount[];
-  byDirection: SummaryCount[];
-  byOutcome: SummaryCount[];
-}
-
-const DIRECTION_WORDS: Record<ActivityDirection, string> = { sent: 'Sent', received: 'Received', other: 'Other' };
 export const OUTCOME_WORDS: Record<ActivityEntry['outcome'], string> = { ok: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
+const DIRECTION_WORDS: Record<ActivityDirection, string> = { sent: 'Sent', received: 'Received', other: 'Other' };
 
-function counted(map: Map<string, number>): SummaryCount[] {
-  return [...map].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+/** Entries per request: a few screens, small enough that no answer holds up a frame. */
+export const ACTIVITY_PAGE_SIZE = 200;
+
+/** The entry at a row of the list, when its page has arrived. */
+export function entryAt(pages: Readonly<Record<number, readonly ActivityEntry[]>>, row: number): ActivityEntry | undefined {
+  return pages[Math.floor(row / ACTIVITY_PAGE_SIZE)]?.[row % ACTIVITY_PAGE_SIZE];
 }
 
-function bump(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
-}
-
-/** Counts the entries shown, for the page an IG lead prints or saves as PDF. */
-export function summariseActivity(entries: readonly ActivityEntry[]): ActivitySummary {
-  const byMailbox = new Map<string, number>();
-  const byDirection = new Map<string, number>();
-  const byOutcome = new Map<string, number>();
-  let first: string | undefined;
-  let last: string | undefined;
-  for (const entry of entries) {
-    bump(byMailbox, entry.mailbox ? `${entry.mailbox.id} (${entry.mailbox.environment})` : 'No mailbox (this computer)');
-    bump(byDirection, DIRECTION_WORDS[entry.direction]);
-    bump(byOutcome, OUTCOME_WORDS[entry.outcome]);
-    if (first === undefined || entry.atUtc < first) first = entry.atUtc;
-    if (last === undefined || entry.atUtc > last) last = entry.atUtc;
-  }
-  return {
-    entries: entries.length,
-    first,
-    last,
-    byMailbox: counted(byMailbox),
-    byDirection: counted(byDirection),
-    byOutcome: counted(byOutcome),
-  };
+/** The pages holding rows first to last (inclusive, within `matched`) that are neither here nor already asked for. */
+export function missingPages(
+  first: number,
+  last: number,
+  matched: number,
+  pages: Readonly<Record<number, unknown>>,
+  asked: ReadonlySet<number>,
+): number[] {
+  if (matched <= 0 || last < 0) return [];
+  const from = Math.floor(Math.max(0, first) / ACTIVITY_PAGE_SIZE);
+  const to = Math.floor(Math.min(matched - 1, last) / ACTIVITY_PAGE_SIZE);
+  const missing: number[] = [];
+  for (let page = from; page <= to; page++) if (!(page in pages) && !asked.has(page)) missing.push(page);
+  return missing;
 }
 
 /** The filter in words for the top of the printed page: "Sent, mailbox X26ABC1, 1 Mar 2026 to 31 Mar 2026". */

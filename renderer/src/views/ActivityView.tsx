@@ -1,17 +1,16 @@
-import { useEffect, useMemo, useRef, useState, type Ref } from 'react';
-import type { ActivityEntry } from '../../../main/contract';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode, type Ref } from 'react';
+import type { ActivityEntry, ActivitySummary } from '../../../main/contract';
 import { useAppStore } from '../state/app-store';
 import { useActivityStore } from '../state/activity-store';
 import {
   counterpartWords,
   describeFields,
   DIRECTION_CHOICES,
+  entryAt,
   entryTopic,
   isFiltered,
   OUTCOME_COLOURS,
   OUTCOME_WORDS,
-  sortActivity,
-  summariseActivity,
   type ActivityFields,
 } from '../state/activity-view';
 import { VirtualTable, type Column } from '../components/VirtualTable';
@@ -26,7 +25,8 @@ import { effectiveDensity, ROW_HEIGHTS, shownColumns, toggleColumn, useColumnPre
 /** Column choices are kept for the computer, not per mailbox: the record covers every mailbox. */
 const LAYOUT_KEY = 'all';
 
-const COLUMNS: Column<ActivityEntry>[] = [
+/** The columns over an entry; the list's rows are places in the list, filled in as their page arrives. */
+const ENTRY_COLUMNS: Column<ActivityEntry>[] = [
   // The narrowest each column goes: together they fit beside the reading pane at 1280×800.
   {
     id: 'when',
@@ -89,6 +89,23 @@ const COLUMNS: Column<ActivityEntry>[] = [
   },
 ];
 
+/** A row whose page has not arrived yet: a placeholder in the first column, nothing else. */
+const PENDING = <span className="app-muted">Loading…</span>;
+
+function rowColumns(entryOf: (row: number) => ActivityEntry | undefined): Column<number>[] {
+  return ENTRY_COLUMNS.map((column, index) => ({
+    ...column,
+    render: (row: number): ReactNode => {
+      const entry = entryOf(row);
+      return entry ? column.render(entry) : index === 0 ? PENDING : null;
+    },
+    text: (row: number) => {
+      const entry = entryOf(row);
+      return entry ? column.text?.(entry) : undefined;
+    },
+  }));
+}
+
 function ActivityDetail({ entry, headingRef }: { entry: ActivityEntry; headingRef: Ref<HTMLHeadingElement> }) {
   const rows = [
     { key: 'when', label: 'When', value: `${formatDateTime(entry.atUtc)} (${entry.atLocal} on this computer; ${entry.atUtc} UTC)` },
@@ -135,15 +152,14 @@ function ActivityDetail({ entry, headingRef }: { entry: ActivityEntry; headingRe
   );
 }
 
-/** The page an IG lead prints or saves as PDF: hidden on screen, the only thing on paper. */
-function PrintSummary({ entries, fields, verified }: { entries: readonly ActivityEntry[]; fields: ActivityFields; verified?: string }) {
+/** The page an IG lead prints or saves as PDF: hidden on screen, the only thing on paper. Counts come from main, over every match. */
+function PrintSummary({ summary, fields, verified }: { summary?: ActivitySummary; fields: ActivityFields; verified?: string }) {
   const mailboxes = useAppStore((s) => s.mailboxes);
-  const summary = useMemo(() => summariseActivity(entries), [entries]);
   const name = (id: string) => {
     const mailbox = mailboxes.find((m) => m.mailboxId === id);
     return mailbox ? `${mailbox.displayName} (${id})` : id;
   };
-  const table = (caption: string, rows: { label: string; count: number }[]) => (
+  const table = (caption: string, rows: readonly { label: string; count: number }[]) => (
     <table className="app-print-summary__table">
       <caption>{caption}</caption>
       <tbody>
@@ -160,14 +176,18 @@ function PrintSummary({ entries, fields, verified }: { entries: readonly Activit
     <section className="app-print-summary" aria-label="Printable summary">
       <h1>MESH activity summary</h1>
       <p>{describeFields(fields, name)}.</p>
-      <p>
-        {countOf(summary.entries, 'entry', 'entries')}
-        {summary.first && summary.last ? `, from ${formatDateTime(summary.first)} to ${formatDateTime(summary.last)}` : ''}.
-      </p>
-      {verified && <p>{verified}</p>}
-      {table('By mailbox', summary.byMailbox)}
-      {table('By direction', summary.byDirection)}
-      {table('By outcome', summary.byOutcome)}
+      {summary && (
+        <>
+          <p>
+            {countOf(summary.entries, 'entry', 'entries')}
+            {summary.first && summary.last ? `, from ${formatDateTime(summary.first)} to ${formatDateTime(summary.last)}` : ''}.
+          </p>
+          {verified && <p>{verified}</p>}
+          {table('By mailbox', summary.byMailbox)}
+          {table('By direction', summary.byDirection)}
+          {table('By outcome', summary.byOutcome)}
+        </>
+      )}
       <p className="app-print-summary__footer">Printed from MESH Desktop on {formatDateTime(new Date().toISOString())}.</p>
     </section>
   );
@@ -176,27 +196,39 @@ function PrintSummary({ entries, fields, verified }: { entries: readonly Activit
 /** Activity: the audit trail of everything this computer did through MESH, for the person who must account for it. */
 export function ActivityView() {
   const store = useActivityStore();
-  const { fields, fieldProblem, entries, total, truncated, verified, loading, loadError, sort, selected, exporting, outcome } = store;
+  const { fields, fieldProblem, pages, matched, total, summary, verified, loading, loadError, sort, selected, exporting, outcome } = store;
   const mailboxes = useAppStore((s) => s.mailboxes);
   const detailHeading = useRef<HTMLHeadingElement>(null);
   const view = useLayoutStore((s) => s.view);
   const setView = useLayoutStore((s) => s.setView);
   const layout = useColumnPrefs('activity', LAYOUT_KEY);
-  const columns = shownColumns(COLUMNS, layout);
+  const allColumns = useMemo(() => rowColumns((row) => entryAt(pages, row)), [pages]);
+  const columns = shownColumns(allColumns, layout);
   const [opened, setOpened] = useState(false);
-  const shown = useMemo(() => sortActivity(entries, sort), [entries, sort]);
-  const chosen = entries.find((entry) => entry.sequence === selected);
+  const rows = useMemo(() => Array.from({ length: matched }, (_, row) => row), [matched]);
+  const rowId = useCallback(
+    (row: number) => {
+      const entry = entryAt(pages, row);
+      return entry ? String(entry.sequence) : `pending-${row}`;
+    },
+    [pages],
+  );
+  // Only a row already on screen can be chosen, so its entry is in a page that has arrived.
+  const entryWithId = (id: string) => {
+    for (const page of Object.values(pages)) {
+      const entry = page.find((candidate) => String(candidate.sequence) === id);
+      if (entry) return entry;
+    }
+    return undefined;
+  };
+  const showRows = useActivityStore((s) => s.showRows);
   const mailboxIds = useMemo(() => [...new Set(mailboxes.map((m) => m.mailboxId))].sort(), [mailboxes]);
 
   useEffect(() => {
     void useActivityStore.getState().load();
   }, []);
 
-  const count = truncated
-    ? `The newest ${countOf(entries.length, 'entry', 'entries')} shown; narrow the filters to see older ones`
-    : isFiltered(fields)
-      ? `${entries.length} of ${countOf(total, 'entry', 'entries')}`
-      : countOf(total, 'entry', 'entries');
+  const count = isFiltered(fields) ? `${matched} of ${countOf(total, 'entry', 'entries')}` : countOf(total, 'entry', 'entries');
 
   return (
     <div className="app-view app-view--split app-view--activity">
@@ -230,9 +262,9 @@ export function ActivityView() {
               Print summary
             </button>
             <ViewMenu
-              columns={COLUMNS.map((column) => ({ id: column.id, header: column.header, shown: columns.includes(column) }))}
+              columns={allColumns.map((column) => ({ id: column.id, header: column.header, shown: columns.includes(column) }))}
               onToggleColumn={(id, visible) =>
-                useLayoutStore.getState().setColumns('activity', LAYOUT_KEY, { shown: toggleColumn(COLUMNS, layout, id, visible) })
+                useLayoutStore.getState().setColumns('activity', LAYOUT_KEY, { shown: toggleColumn(allColumns, layout, id, visible) })
               }
             />
           </div>
@@ -328,7 +360,7 @@ export function ActivityView() {
         mode={view.readingPane}
         size={view.readingPane === 'bottom' ? view.paneHeight : view.paneWidth}
         onResize={(size) => setView(view.readingPane === 'bottom' ? { paneHeight: size } : { paneWidth: size })}
-        hasDetail={chosen !== undefined}
+        hasDetail={selected !== undefined}
         detailOpen={opened}
         detailLabel="Selected activity entry"
         list={
@@ -339,26 +371,31 @@ export function ActivityView() {
             <VirtualTable
               label="Activity on this computer"
               idPrefix="activity"
-              items={shown}
-              getId={(entry) => String(entry.sequence)}
+              items={rows}
+              getId={rowId}
+              onVisibleRange={showRows}
               columns={columns}
               rowHeight={ROW_HEIGHTS[effectiveDensity(view, window.innerHeight)]}
               widths={layout?.widths}
               onResize={(id, width) => useLayoutStore.getState().setColumnWidth('activity', LAYOUT_KEY, id, width)}
-              activeId={selected === undefined ? undefined : String(selected)}
+              activeId={selected === undefined ? undefined : String(selected.sequence)}
               onActivate={(id) => {
-                store.select(Number(id));
+                const entry = entryWithId(id);
+                if (!entry) return;
+                store.select(entry);
                 setOpened(false);
               }}
               onOpen={(id) => {
-                store.select(Number(id));
+                const entry = entryWithId(id);
+                if (!entry) return;
+                store.select(entry);
                 setOpened(true);
                 window.requestAnimationFrame(() => detailHeading.current?.focus());
               }}
               sort={sort}
               onSort={store.sortBy}
               empty={
-                loading && entries.length === 0
+                loading && matched === 0
                   ? 'Reading the activity record…'
                   : total === 0
                     ? 'Nothing has been sent or received through MESH on this computer yet.'
@@ -368,21 +405,21 @@ export function ActivityView() {
           </section>
         }
         detail={
-          chosen ? (
+          selected ? (
             <>
               {view.readingPane === 'off' && (
                 <button type="button" className="app-link-button nhsuk-body-s app-back" onClick={() => setOpened(false)}>
                   Back to the list
                 </button>
               )}
-              <ActivityDetail entry={chosen} headingRef={detailHeading} />
+              <ActivityDetail entry={selected} headingRef={detailHeading} />
             </>
           ) : (
             <p className="app-muted app-detail__empty">Choose an entry to see everything recorded about it.</p>
           )
         }
       />
-      <PrintSummary entries={entries} fields={fields} verified={verified?.sentence} />
+      <PrintSummary summary={summary} fields={fields} verified={verified?.sentence} />
     </div>
   );
 }

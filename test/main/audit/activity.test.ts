@@ -1,6 +1,6 @@
 // The Activity view's rows and filters: each rule on small entries, no disk.
 import { describe, expect, it } from 'vitest';
-import { matchesActivityFilter, selectActivity, toActivityEntry } from '../../../main/audit/activity';
+import { matchesActivityFilter, pageOfActivity, selectActivity, summariseActivity, toActivityEntry } from '../../../main/audit/activity';
 import type { AuditEntry } from '../../../main/audit/entry';
 
 const entry = (seq: number, at: string, extra: Partial<AuditEntry> = {}): AuditEntry => ({
@@ -109,5 +109,61 @@ describe('selectActivity', () => {
 
   it('is not cut short when exactly the limit matched', () => {
     expect(selectActivity(all, { direction: 'sent' }, 2).truncated).toBe(false);
+  });
+});
+
+describe('pageOfActivity', () => {
+  const newestFirst = [9, 8, 7, 6, 5, 4, 3, 2, 1];
+  it('counts from the newest', () => {
+    expect(pageOfActivity(newestFirst, { offset: 0, limit: 4 })).toEqual([9, 8, 7, 6]);
+    expect(pageOfActivity(newestFirst, { offset: 8, limit: 4 })).toEqual([1]);
+    expect(pageOfActivity(newestFirst, { offset: 9, limit: 4 })).toEqual([]);
+  });
+
+  it('counts from the oldest when asked, oldest first', () => {
+    expect(pageOfActivity(newestFirst, { offset: 0, limit: 4, oldestFirst: true })).toEqual([1, 2, 3, 4]);
+    expect(pageOfActivity(newestFirst, { offset: 8, limit: 4, oldestFirst: true })).toEqual([9]);
+    expect(pageOfActivity(newestFirst, { offset: 20, limit: 4, oldestFirst: true })).toEqual([]);
+  });
+
+  it('leaves the list it was given as it was', () => {
+    const copy = [...newestFirst];
+    pageOfActivity(newestFirst, { offset: 2, limit: 3, oldestFirst: true });
+    expect(newestFirst).toEqual(copy);
+  });
+});
+
+describe('summariseActivity', () => {
+  it('counts nothing for an empty list', () => {
+    expect(summariseActivity([])).toEqual({ entries: 0, byMailbox: [], byDirection: [], byOutcome: [] });
+  });
+
+  it('counts by mailbox, direction and outcome, most first, and spans first to last', () => {
+    const cancelled = entry(5, '2026-03-09T08:00:00.000Z', { action: 'send-cancelled', outcome: 'cancelled' });
+    expect(summariseActivity([...all, cancelled])).toEqual({
+      entries: 5,
+      first: '2026-03-05T10:00:00.000Z',
+      last: '2026-03-09T08:00:00.000Z',
+      byMailbox: [
+        { label: 'X26ABC1 (LIVE)', count: 4 },
+        { label: 'X26ABC2 (INT)', count: 1 },
+      ],
+      byDirection: [
+        { label: 'Sent', count: 3 },
+        { label: 'Other', count: 1 },
+        { label: 'Received', count: 1 },
+      ],
+      byOutcome: [
+        { label: 'Done', count: 3 },
+        { label: 'Cancelled', count: 1 },
+        { label: 'Failed', count: 1 },
+      ],
+    });
+  });
+
+  it('counts an entry about no mailbox under this computer', () => {
+    expect(summariseActivity([entry(1, '2026-03-05T10:00:00.000Z', { mailbox: undefined })]).byMailbox).toEqual([
+      { label: 'No mailbox (this computer)', count: 1 },
+    ]);
   });
 });

@@ -46,7 +46,10 @@ const VALID = {
   resumeTransfer: ['transfer-1'],
   cancelTransfer: ['transfer-1'],
   retryTransfer: ['transfer-1', { sendAgain: false }],
-  listActivity: [{ from: '2026-03-01', to: '2026-03-31', mailboxId: 'X26ABC1', direction: 'sent', workflowId: 'W', text: 'results' }],
+  listActivity: [
+    { from: '2026-03-01', to: '2026-03-31', mailboxId: 'X26ABC1', direction: 'sent', workflowId: 'W', text: 'results' },
+    { offset: 400, limit: 200, oldestFirst: true },
+  ],
   exportActivity: [{ from: '2026-03-01', direction: 'received' }, 'csv'],
   registerFilePath: ['/tmp/file.csv'],
 } satisfies Record<RequestName, unknown[]>;
@@ -86,6 +89,10 @@ const NESTED: [RequestName, unknown[]][] = [
   ['listActivity', [{ from: '2026-02-30' }]],
   ['listActivity', [{ from: '2026-03-31', to: '2026-03-01' }]],
   ['listActivity', [{ direction: 'sideways' }]],
+  ['listActivity', [{}, { offset: 1.5, limit: 10 }]],
+  ['listActivity', [{}, { offset: 0, limit: 0 }]],
+  ['listActivity', [{}, { offset: 0, limit: 1001 }]],
+  ['listActivity', [{}, { offset: 0 }]],
   ['exportActivity', [{}, 'xlsx']],
 ];
 

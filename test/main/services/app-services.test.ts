@@ -273,6 +273,79 @@ describe('the app services over the contract', () => {
     expect(byAction('certificate-imported').certificate).toMatchObject({ subject: 'SERVER001.X26.api.mesh-client.nhs.uk' });
   });
 
+  it('lists that activity for the Activity view a page at a time, counts it, says it is unaltered, and a filter narrows it', async () => {
+    type Listed = {
+      entries: {
+        sequence: number;
+        action: string;
+        direction: string;
+        mailbox?: { id: string };
+        counterpart?: string;
+        fileName?: string;
+        who: { via: string };
+      }[];
+      offset: number;
+      matched: number;
+      total: number;
+      summary: { entries: number; byDirection: { label: string; count: number }[] };
+      verified: { ok: boolean; sentence: string };
+    };
+    const all = await call<Listed>('listActivity');
+    expect(all.verified.ok).toBe(true);
+    expect(all.verified.sentence).toMatch(/complete and unaltered/);
+    expect(all.matched).toBe(all.total);
+    expect(all.entries).toHaveLength(all.total);
+    expect(all.summary.entries).toBe(all.total);
+    expect(all.entries[0]).toMatchObject({ action: 'Message not sent', counterpart: 'X99ZZZ9', who: { via: 'window' } });
+    const sent = all.entries.find((e) => e.action === 'Message sent');
+    expect(sent).toMatchObject({ direction: 'sent', mailbox: { id: 'X26ABC1' }, counterpart: 'X26ABC2', fileName: 'referral.csv' });
+
+    // Pages: from the newest, and from the oldest.
+    const sequences = all.entries.map((e) => e.sequence);
+    const second = await call<Listed>('listActivity', {}, { offset: 1, limit: 2 });
+    expect(second).toMatchObject({ offset: 1, matched: all.total });
+    expect(second.entries.map((e) => e.sequence)).toEqual(sequences.slice(1, 3));
+    const oldest = await call<Listed>('listActivity', {}, { offset: 0, limit: 2, oldestFirst: true });
+    expect(oldest.entries.map((e) => e.sequence)).toEqual([...sequences].reverse().slice(0, 2));
+
+    const received = await call<Listed>('listActivity', { direction: 'received', mailboxId: 'x26abc2' });
+    expect(received.entries.map((e) => e.action)).toEqual(['Message acknowledged', 'Message received']);
+    expect(received).toMatchObject({
+      matched: 2,
+      total: all.total,
+      summary: { entries: 2, byDirection: [{ label: 'Received', count: 2 }] },
+    });
+    expect(received.entries[1]).toMatchObject({ counterpart: 'X26ABC1', fileName: 'referral.csv' });
+    expect((await call<Listed>('listActivity', { text: 'nobody' })).entries.map((e) => e.action)).toEqual(['Message not sent']);
+
+    // Another process (the command line, folder mode) writes to the same record: the next page shows it.
+    await new AuditTrail({ folder: auditFolder(dataFolder) }).append(
+      { action: 'mailbox-added', outcome: 'ok', mailbox: { id: 'X26NEW1', environment: 'integration' } },
+      { account: 'it-admin', host: 'PC-01', via: 'command-line', pid: 4242 },
+    );
+    const after = await call<Listed>('listActivity', {}, { offset: 0, limit: 1 });
+    expect(after).toMatchObject({ matched: all.total + 1, total: all.total + 1 });
+    expect(after.entries[0]).toMatchObject({ action: 'Mailbox added', mailbox: { id: 'X26NEW1' }, who: { via: 'command line' } });
+
+    // The preview has no save dialog: the export comes back as text for the window to offer as a download.
+    const exported = await call<{ kind: string; fileName: string; text: string; entries: number }>(
+      'exportActivity',
+      { direction: 'received' },
+      'csv',
+    );
+    expect(exported).toMatchObject({ kind: 'text', entries: 2 });
+    expect(exported.fileName).toMatch(/^mesh-activity-.*\.csv$/);
+    expect(exported.text.split('\r\n').filter(Boolean)).toHaveLength(3);
+    for (const [filter, page] of [
+      [{ from: '2026-03-31', to: '2026-03-01' }, undefined],
+      [{}, { offset: -1, limit: 10 }],
+      [{}, { offset: 0, limit: 5000 }],
+      [{}, { offset: 0, limit: 10, extra: true }],
+    ] as const) {
+      expect(await services.dispatch('listActivity', [filter, page])).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    }
+  });
+
   it('rejects bad arguments in main with a sentence, before any service runs', async () => {
     const reply = (await services.dispatch('sendMessage', [
       { profileId: sender, recipients: [], workflowId: 'W', fileRef: 'x' },
