@@ -5,6 +5,7 @@
 //   engine    issue 4: the transfer engine vs the bare protocol client
 //   inbox     issue 6: rendering and scrolling a 5,000-message inbox
 //   audit     issue 22: audit entries appended per second; a send with and without the audit recorder
+//   activity  issue 22: the Activity view opening, filtering and scrolling a 100,000-entry trail
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';

@@ -97,22 +97,23 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const auditReader = new AuditTrail({ folder: placement.folder ?? auditFolder(dataFolder) });
   /**
    * The trail's entries that pass the filter, newest first, with its verification. The window asks page by page
-   * as the person scrolls, so the last answer is kept until the trail changes (any process may write to it) or the
-   * filter does: a page of a 100,000-entry trail is then a slice, not a re-read and re-check of every entry.
+   * as the person scrolls and again as they type, so what was read (and checked) is kept until the trail's files
+   * change (any process may write to it), and the last filter's matches until the filter does: a page of a
+   * 100,000-entry trail is then a slice, and a new filter one pass over entries already in memory.
    */
-  let activityRead: { key: string; result: { entries: AuditEntry[]; total: number; report: VerifyReport } } | undefined;
+  let trailRead: { fingerprint: string; entries: AuditEntry[]; report: VerifyReport } | undefined;
+  let activityRead: { fingerprint: string; filter: string; entries: AuditEntry[] } | undefined;
   const readActivity = async (filter: ActivityFilter = {}) => {
     await audit.flush();
-    const key = `${await auditReader.fingerprint()}\n${JSON.stringify(filter)}`;
-    if (activityRead?.key === key) return activityRead.result;
-    const { entries, report } = await auditReader.read();
-    const chosen = selectActivity(
-      entries.map((located) => located.entry),
-      filter,
-    );
-    const result = { entries: chosen.entries, total: entries.length, report };
-    activityRead = { key, result };
-    return result;
+    const fingerprint = await auditReader.fingerprint();
+    if (trailRead?.fingerprint !== fingerprint) {
+      const { entries, report } = await auditReader.read();
+      trailRead = { fingerprint, entries: entries.map((located) => located.entry), report };
+    }
+    const key = JSON.stringify(filter);
+    if (activityRead?.fingerprint !== fingerprint || activityRead.filter !== key)
+      activityRead = { fingerprint, filter: key, entries: selectActivity(trailRead.entries, filter).entries };
+    return { entries: activityRead.entries, total: trailRead.entries.length, report: trailRead.report };
   };
   // One-shot command-line runs apply no policy of their own worth recording each time.
   if (options.background !== false) void audit.record(auditEventOfPolicy(policyAtStart, 'start'));

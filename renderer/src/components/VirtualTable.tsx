@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual';
 import type { Sort } from '../state/inbox-view';
 
@@ -116,6 +116,15 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
   const { items, getId, columns, activeId, onActivate, onOpen, sort, onSort, ticks, idPrefix, widths = {}, onResize } = props;
   const rowHeight = props.rowHeight ?? ROW_HEIGHT;
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Kept the same between renders: the virtualizer lays out every row again whenever this changes, which for a
+  // list of 100,000 rows is a long frame on each scroll step.
+  const getItemKey = useCallback(
+    (index: number) => {
+      const item = items[index];
+      return item === undefined ? index : getId(item);
+    },
+    [items, getId],
+  );
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
@@ -125,10 +134,7 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
     scrollPaddingStart: HEADER_HEIGHT,
     initialRect: { width: 0, height: FALLBACK_HEIGHT },
     observeElementRect: observeWithFallback,
-    getItemKey: (index) => {
-      const item = items[index];
-      return item === undefined ? index : getId(item);
-    },
+    getItemKey,
   });
   const activeIndex = activeId === undefined ? -1 : items.findIndex((item) => getId(item) === activeId);
   const rowId = (id: string) => `${idPrefix}-row-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;

@@ -22,6 +22,8 @@ interface ActivityState {
   pages: Readonly<Record<number, readonly ActivityEntry[]>>;
   /** How many entries pass the filter. */
   matched: number;
+  /** Whether the answer shown was to a filter (the count says "N of M" only then, not while the person types). */
+  filtered: boolean;
   total: number;
   summary?: ActivitySummary;
   verified?: ActivityList['verified'];
@@ -86,6 +88,7 @@ export const useActivityStore = create<ActivityState>((set, get) => {
     set((state) => ({
       pages: fresh ? { [page]: list.entries } : { ...state.pages, [page]: list.entries },
       matched: list.matched,
+      filtered: Object.keys(request.filter).length > 0,
       total: list.total,
       summary: list.summary,
       verified: list.verified,
@@ -95,6 +98,7 @@ export const useActivityStore = create<ActivityState>((set, get) => {
     fields: NO_ACTIVITY_FIELDS,
     pages: {},
     matched: 0,
+    filtered: false,
     total: 0,
     loading: false,
     sort: DEFAULT_ACTIVITY_SORT,

@@ -228,7 +228,7 @@ export function ActivityView() {
     void useActivityStore.getState().load();
   }, []);
 
-  const count = isFiltered(fields) ? `${matched} of ${countOf(total, 'entry', 'entries')}` : countOf(total, 'entry', 'entries');
+  const count = store.filtered ? `${matched} of ${countOf(total, 'entry', 'entries')}` : countOf(total, 'entry', 'entries');
 
   return (
     <div className="app-view app-view--split app-view--activity">

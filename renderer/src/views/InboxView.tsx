@@ -1,3 +1,4 @@
+import type { InboxItem } from '../../../main/contract';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useActiveMailbox, useAppStore } from '../state/app-store';
 import { FolderModeActivity } from './inbox/FolderModeActivity';
@@ -18,6 +19,9 @@ import { countOf, formatWhen } from '../lib/format';
 import { partyLabel } from '../state/inbox-view';
 import { effectiveDensity, ROW_HEIGHTS, shownColumns, toggleColumn, useColumnPrefs, useLayoutStore } from '../state/list-layout';
 import { useSettingsStore } from '../state/settings-store';
+
+/** A message's key in the list; one function for the life of the page, so the list is not laid out afresh each render. */
+const inboxItemId = (item: InboxItem) => item.messageId;
 
 // The list is re-filtered against the clock (for "today" and "expires in") once a minute.
 const CLOCK_TICK_MS = 60_000;
@@ -196,7 +200,7 @@ export function InboxView() {
               label={`Messages in ${mailbox.displayName}`}
               idPrefix="inbox"
               items={shown}
-              getId={(item) => item.messageId}
+              getId={inboxItemId}
               columns={columns}
               describedBy="inbox-keys-hint"
               rowHeight={ROW_HEIGHTS[density]}

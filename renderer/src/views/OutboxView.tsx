@@ -16,6 +16,9 @@ import { countOf, formatBytes, formatDateTime, formatWhen } from '../lib/format'
 import { workflowName } from '../lib/workflows';
 import { effectiveDensity, ROW_HEIGHTS, shownColumns, toggleColumn, useColumnPrefs, useLayoutStore } from '../state/list-layout';
 
+/** A sent message's key in the list; one function for the life of the page, so the list is not laid out afresh each render. */
+const sentItemId = (item: SentItem) => item.id;
+
 function sentColumns(transfers: ReadonlyMap<string, TransferView>, now: Date): Column<SentItem>[] {
   const transferOf = (item: SentItem) => (item.transferId ? transfers.get(item.transferId) : undefined);
   return [
@@ -324,7 +327,7 @@ export function OutboxView() {
               label={`Messages sent from ${mailbox.displayName}`}
               idPrefix="sent"
               items={shown}
-              getId={(item) => item.id}
+              getId={sentItemId}
               columns={columns}
               rowHeight={ROW_HEIGHTS[effectiveDensity(view, window.innerHeight)]}
               widths={layout?.widths}
