@@ -6,13 +6,20 @@ import { createLogger, type Logger } from '../log/logger';
 import { MeshTransferClient } from '../mesh/local-id-tracking';
 import { AppError } from '../shared/errors';
 import { defaultDataFolder, logFolder } from '../shared/paths';
-import { TransferEngine, type MailboxTransferSettings, type TransferProgress } from '../transfers';
+import {
+  createTransfers,
+  type MailboxActivity,
+  type MailboxTransferSettings,
+  type TransferEngine,
+  type TransferProgress,
+} from '../transfers';
 import type { CommandContext } from './command';
 import { cliAuditRecorder, connectionFromFlags, type ConnectionFlags } from './connection';
 
-/** A transfer engine for one mailbox named on the command line, with its own journal. */
+/** The transfer queue and mailbox activity for one mailbox named on the command line, with its own journal. */
 export interface EngineSession {
-  engine: TransferEngine;
+  queue: TransferEngine;
+  activity: MailboxActivity;
   /** The audit trail the session's transfers are recorded in (for what a command does outside the engine). */
   audit: AuditRecorder;
   profileId: string;
@@ -38,7 +45,7 @@ export async function openEngineSession(
   const log = createLogger({ folder: logFolder(dataFolder), fileName: 'mesh-desktop-cli.log' });
   const profileId = `cli-${key}`;
   const audit = await cliAuditRecorder(context, connection, log);
-  const engine = new TransferEngine({
+  const transfers = createTransfers({
     events: auditTransferEvents(audit),
     stateFolder: join(dataFolder, 'cli-transfers'),
     clientFor: () => client,
@@ -48,13 +55,13 @@ export async function openEngineSession(
     ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
     ...(connection.allowSmallChunks ? { allowSmallChunks: true } : {}),
   });
-  await engine.start();
+  await transfers.start();
   // Interrupted by Ctrl+C or a service stop: checkpoint, then exit; the next run resumes.
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    void engine
+    void transfers
       .shutdown()
       .then(() => audit.flush())
       .finally(() => process.exit(130));
@@ -62,14 +69,15 @@ export async function openEngineSession(
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return {
-    engine,
+    queue: transfers.queue,
+    activity: transfers.activity,
     audit,
     profileId,
     log,
     close: async () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      await engine.shutdown();
+      await transfers.shutdown();
       await audit.flush();
       client.close();
       await log.close();
@@ -78,8 +86,8 @@ export async function openEngineSession(
 }
 
 /** Waits for a transfer to finish; a failure becomes the AppError it carries. */
-export async function finished(engine: TransferEngine, id: string): Promise<TransferProgress> {
-  const result = await engine.settled(id);
+export async function finished(queue: TransferEngine, id: string): Promise<TransferProgress> {
+  const result = await queue.settled(id);
   if (result.state === 'done') return result;
   if (result.error) throw new AppError(result.error);
   throw new AppError({ code: 'cancelled', message: result.note ?? `The transfer stopped (${result.state}).` });

@@ -10,13 +10,13 @@
  *
  * Crash safety. A pair is claimed by first writing a claim record and then
  * renaming its files out of OUT into the work area; every later step (send
- * through the transfer engine, placing in SENT or FAILED) is recorded in the
+ * through the transfer queue, placing in SENT or FAILED) is recorded in the
  * claim before it happens and can be repeated. On start, unfinished claims
  * are carried forward before OUT is looked at, so after kill -9 nothing is
- * sent twice (the engine's journal holds the send, found again by its file
+ * sent twice (the queue's journal holds the send, found again by its file
  * path), nothing is lost and nothing stays in OUT.
  *
- * Receiving. The engine polls and downloads into TEMP (acknowledge 'manual');
+ * Receiving. Mailbox activity polls and the queue downloads into TEMP (acknowledge 'manual');
  * each finished download gets its control file written in TEMP, the `.dat`
  * renamed into IN and then the `.ctl`, and only then is it acknowledged.
  */
@@ -28,7 +28,7 @@ import { DEFAULT_CHUNK_SIZE } from '../mesh/chunks';
 import type { AuditRecorder } from '../audit/recorder';
 import type { Logger } from '../log/logger';
 import { toAppError } from '../shared/errors';
-import type { MailboxTransferSettings, TransferEngine, TransferProgress } from '../transfers';
+import type { MailboxActivity, MailboxTransferSettings, TransferEngine, TransferProgress } from '../transfers';
 import { exists, moveFile, readJson, writeFileAtomic, writeJsonAtomic } from '../shared/durable-file';
 import { SIDECAR_SUFFIX, safeFileName } from '../transfers/safe-file-name';
 import {
@@ -89,7 +89,10 @@ export interface FolderMailboxStatus {
 }
 
 export interface FolderModeOptions {
-  engine: TransferEngine;
+  /** Sends and receipts. */
+  queue: TransferEngine;
+  /** Inbox checks, the inbox cache, acknowledgement and the sent history. */
+  mailboxActivity: MailboxActivity;
   /** The mailboxes in folder mode now (read at every pass, so settings changes apply). */
   mailboxes(): FolderMailbox[];
   log: Logger;
@@ -99,17 +102,17 @@ export interface FolderModeOptions {
   settleRule?: SettleRule;
   /** How long a lone `.dat` or `.ctl` waits for its partner before it counts as a problem (default 60 s). */
   partnerWaitMs?: number;
-  /** The engine's chunk size: a file bigger than this needs AllowChunking=Y (default 75 MiB). */
+  /** The queue's chunk size: a file bigger than this needs AllowChunking=Y (default 75 MiB). */
   chunkSize?: number;
-  /** Check inboxes on NHS's schedule through the engine (default true). */
+  /** Check inboxes on NHS's schedule through mailbox activity (default true). */
   poll?: boolean;
   /** Use fs.watch as well as the periodic pass (default true). */
   watch?: boolean;
-  /** Records each received message filed into IN (the engine's own events record sends, receipts and acknowledgements). */
+  /** Records each received message filed into IN (the transfer events record sends, receipts and acknowledgements). */
   audit?: AuditRecorder;
 }
 
-/** The engine settings a folder-mode mailbox receives with: into TEMP, acknowledged by folder mode once in IN. */
+/** The transfer settings a folder-mode mailbox receives with: into TEMP, acknowledged by folder mode once in IN. */
 export function folderModeTransferSettings(mailbox: FolderMailbox): MailboxTransferSettings {
   return {
     downloadFolder: receivingFolder(mailbox),
@@ -203,7 +206,7 @@ export class FolderMode {
       await this.prepare(mailbox);
       await this.recoverClaims(mailbox);
     }
-    this.unsubscribe = this.options.engine.onProgress((progress) => this.onProgress(progress));
+    this.unsubscribe = this.options.queue.onProgress((progress) => this.onProgress(progress));
     await this.runPass();
     if (this.options.watch !== false) {
       for (const mailbox of this.options.mailboxes()) {
@@ -219,17 +222,18 @@ export class FolderMode {
         }
       }
     }
-    if (this.options.poll !== false) for (const mailbox of this.options.mailboxes()) this.options.engine.startPolling(mailbox.profileId);
+    if (this.options.poll !== false)
+      for (const mailbox of this.options.mailboxes()) this.options.mailboxActivity.startPolling(mailbox.profileId);
     this.schedule();
   }
 
-  /** Stops watching and scanning and waits for the pass in progress (the engine is the caller's to shut down). */
+  /** Stops watching and scanning and waits for the pass in progress (the queue and mailbox activity are the caller's to shut down). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     for (const watcher of this.watchers.splice(0)) watcher.close();
     this.unsubscribe?.();
-    for (const mailbox of this.options.mailboxes()) this.options.engine.stopPolling(mailbox.profileId);
+    for (const mailbox of this.options.mailboxes()) this.options.mailboxActivity.stopPolling(mailbox.profileId);
     await this.pass;
   }
 
@@ -240,13 +244,13 @@ export class FolderMode {
 
   /** Checks one mailbox's inbox now (the caller respects MESH's polling floor), then places what arrived. */
   async receiveNow(profileId: string): Promise<void> {
-    await this.options.engine.pollInbox(profileId);
+    await this.options.mailboxActivity.pollInbox(profileId);
     this.noteInboxChecked(profileId);
     await this.downloadsSettled(profileId);
     await this.runPass();
   }
 
-  /** For the engine's inboxChanged event: an inbox check finished. */
+  /** For mailbox activity's inboxChanged event: an inbox check finished. */
   noteInboxChecked(profileId: string): void {
     this.counter(profileId).lastPollAt = this.clock().toISOString();
     this.wake();
@@ -529,8 +533,10 @@ export class FolderMode {
   private async startSend(mailbox: FolderMailbox, claim: Claim): Promise<void> {
     const dataPath = this.claimFile(mailbox, claim.claimId, '.dat');
     // A send queued before a crash is found again by its file path rather than queued twice.
-    const engine = this.options.engine;
-    const known = (await engine.sends(mailbox.profileId)).find((record) => path.resolve(record.filePath) === path.resolve(dataPath));
+    const { queue, mailboxActivity } = this.options;
+    const known = (await mailboxActivity.sends(mailbox.profileId)).find(
+      (record) => path.resolve(record.filePath) === path.resolve(dataPath),
+    );
     if (known) {
       claim.transferId = known.transferId;
       claim.phase = 'sending';
@@ -562,7 +568,7 @@ export class FolderMode {
       return;
     }
     try {
-      const progress = await engine.enqueueUpload({
+      const progress = await queue.enqueueUpload({
         profileId: mailbox.profileId,
         filePath: dataPath,
         to: request.to,
@@ -624,11 +630,11 @@ export class FolderMode {
     return { request: checked.request, control: parsed.control };
   }
 
-  /** Once the engine has finished: plan SENT with the completed control file, or FAILED with the reason. */
+  /** Once the queue has finished: plan SENT with the completed control file, or FAILED with the reason. */
   private async checkSend(mailbox: FolderMailbox, claim: Claim): Promise<void> {
-    const engine = this.options.engine;
-    const progress = claim.transferId ? engine.get(claim.transferId) : undefined;
-    const history = await engine.sentHistory(mailbox.profileId);
+    const { queue, mailboxActivity } = this.options;
+    const progress = claim.transferId ? queue.get(claim.transferId) : undefined;
+    const history = await mailboxActivity.sentHistory(mailbox.profileId);
     const sent = history.find((record) => record.transferId === claim.transferId);
     if (progress && progress.state !== 'done' && progress.state !== 'failed' && progress.state !== 'cancelled') return;
     const read = await this.readClaimControl(mailbox, claim);
@@ -728,10 +734,10 @@ export class FolderMode {
 
   /** Places every downloaded, unacknowledged message in IN (data, then control file), then acknowledges it. */
   private async placeReceived(mailbox: FolderMailbox): Promise<void> {
-    const engine = this.options.engine;
+    const mailboxActivity = this.options.mailboxActivity;
     const folders = mailboxFolders(mailbox);
     const receiving = receivingFolder(mailbox);
-    for (const item of await engine.inbox(mailbox.profileId)) {
+    for (const item of await mailboxActivity.inbox(mailbox.profileId)) {
       if (this.stopped) return;
       if (item.facts.messageType === 'REPORT' || !item.savedPath || item.acknowledgedAt) continue;
       const id = safeFileName(item.facts.messageId, 'message');
@@ -782,7 +788,7 @@ export class FolderMode {
         });
         continue;
       }
-      const [result] = await engine.acknowledge(mailbox.profileId, [item.facts.messageId]);
+      const [result] = await mailboxActivity.acknowledge(mailbox.profileId, [item.facts.messageId]);
       if (!result?.ok) {
         this.log.warn('Could not acknowledge a received message; will try again', {
           messageId: item.facts.messageId,
@@ -804,13 +810,13 @@ export class FolderMode {
     }
   }
 
-  /** Writes each non-delivery report the engine recorded as a control file alone in IN. */
+  /** Writes each non-delivery report mailbox activity recorded as a control file alone in IN. */
   private async placeReports(mailbox: FolderMailbox): Promise<void> {
-    const engine = this.options.engine;
+    const mailboxActivity = this.options.mailboxActivity;
     const state = await this.loadState(mailbox);
     const written = new Set(state.writtenReports);
     const reports: Array<Parameters<typeof reportControl>[0]> = [];
-    for (const sent of await engine.sentHistory(mailbox.profileId)) {
+    for (const sent of await mailboxActivity.sentHistory(mailbox.profileId)) {
       const report = sent.nonDelivery;
       if (!report?.reportMessageId || written.has(report.reportMessageId)) continue;
       reports.push({
@@ -827,7 +833,7 @@ export class FolderMode {
         at: new Date(report.at ?? this.clock().toISOString()),
       });
     }
-    for (const report of await engine.unmatchedReports(mailbox.profileId)) {
+    for (const report of await mailboxActivity.unmatchedReports(mailbox.profileId)) {
       if (written.has(report.reportMessageId)) continue;
       reports.push({
         reportId: report.reportMessageId,
@@ -862,14 +868,14 @@ export class FolderMode {
   }
 
   private async downloadsSettled(profileId: string): Promise<void> {
-    const engine = this.options.engine;
-    const active = engine
+    const queue = this.options.queue;
+    const active = queue
       .list()
       .filter(
         (p) =>
           p.kind === 'download' && p.profileId === profileId && (p.state === 'queued' || p.state === 'running' || p.state === 'verifying'),
       );
-    await Promise.all(active.map((p) => engine.settled(p.id)));
+    await Promise.all(active.map((p) => queue.settled(p.id)));
   }
 
   // ————— bookkeeping —————

@@ -22,7 +22,7 @@ import type { RegistryReader } from '../settings/reg-query';
 import { SettingsStore } from '../settings/store';
 import type { EffectiveMailbox } from '../settings/effective';
 import { AppError } from '../shared/errors';
-import { TransferEngine } from '../transfers';
+import { createTransfers } from '../transfers';
 import { writeJsonAtomic } from '../shared/durable-file';
 import { FolderMode, folderModeTransferSettings, type FolderActivity, type FolderMailbox, type FolderMailboxStatus } from './folder-mode';
 
@@ -160,7 +160,7 @@ export interface FolderServiceOptions {
 
 /**
  * Runs folder mode for every folder-mode mailbox until `signal` aborts; then
- * shuts down through the engine. When IT's policy changes, it stops at a safe
+ * shuts down the transfer queue and mailbox activity. When IT's policy changes, it stops at a safe
  * point and starts again with the new settings, so a mailbox, folder, proxy or
  * certificate authority set by Group Policy applies without a restart.
  */
@@ -210,10 +210,10 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
         }
         return client;
       };
-      // Assigned below; the engine only calls back once polling has started.
+      // Assigned below; mailbox activity only calls back once polling has started.
       // eslint-disable-next-line prefer-const
       let folderMode: FolderMode | undefined;
-      const engine = new TransferEngine({
+      const transfers = createTransfers({
         stateFolder: join(dataFolder, 'folder-mode', 'transfers'),
         clientFor,
         mailboxSettings: (profileId) => {
@@ -225,8 +225,8 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
         concurrency: store.effective.settings.maxConcurrentTransfers,
         events: { inboxChanged: (profileId) => folderMode?.noteInboxChecked(profileId), ...auditTransferEvents(audit) },
       });
-      await engine.start();
-      folderMode = new FolderMode({ engine, mailboxes: () => mailboxes, log, audit });
+      await transfers.start();
+      folderMode = new FolderMode({ queue: transfers.queue, mailboxActivity: transfers.activity, mailboxes: () => mailboxes, log, audit });
       await folderMode.start();
       const startedAt = new Date().toISOString();
       const refreshMs = options.statusIntervalMs ?? 15_000;
@@ -259,7 +259,7 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
       clearInterval(timer);
       log.info('Folder mode stopping');
       await folderMode.stop();
-      await engine.shutdown();
+      await transfers.shutdown();
       for (const client of clients.values()) await client.then((c) => c.close()).catch(() => undefined);
       // A restart for new policy is not a stop: `mesh-desktop status` should not see the service as down.
       if (options.signal.aborted) {

@@ -22,7 +22,7 @@ import { MIN_POLL_INTERVAL_MINUTES } from '../settings/schema';
 import { SettingsStore } from '../settings/store';
 import { AppError, toAppError } from '../shared/errors';
 import { APP_VERSION, PRODUCT_NAME } from '../shared/version';
-import { TransferEngine, runsAsProgram, type TransferProgress } from '../transfers';
+import { createTransfers, runsAsProgram, type TransferProgress } from '../transfers';
 import { EventBus } from './events';
 import { FileRegistry } from './file-registry';
 import { connectionTestResult, MailboxService } from './mailboxes';
@@ -177,7 +177,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     clients.clear();
   };
 
-  const engine = new TransferEngine({
+  const transfers = createTransfers({
     stateFolder: join(dataFolder, 'transfers'),
     clientFor,
     mailboxSettings: (profileId) => {
@@ -208,6 +208,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       ...auditTransferEvents(audit),
     },
   });
+  const { queue, activity } = transfers;
 
   function notifyTransfer(progress: TransferProgress) {
     if (!store.effective.settings.notifications) return;
@@ -241,7 +242,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   async function summaries(): Promise<MailboxSummary[]> {
     return Promise.all(
       mailboxes.list().map(async (mailbox) => {
-        const inbox = mailboxes.unusableReason(mailbox) ? [] : await engine.inbox(mailbox.id).catch(() => []);
+        const inbox = mailboxes.unusableReason(mailbox) ? [] : await activity.inbox(mailbox.id).catch(() => []);
         const certificate = await mailboxes.certificateSummary(mailbox);
         const reason = mailboxes.unusableReason(mailbox);
         return {
@@ -265,11 +266,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const announcedReports = new Set<string>();
   const announcedCertificates = new Set<string>();
 
-  /** Non-delivery reports the engine recorded for a mailbox that the person has not yet acknowledged in the window. */
+  /** Non-delivery reports mailbox activity recorded for a mailbox that the person has not yet acknowledged in the window. */
   async function waitingReports(profileId: string) {
     const [sent, unmatched, acknowledged] = await Promise.all([
-      engine.sentHistory(profileId).catch(() => []),
-      engine.unmatchedReports(profileId).catch(() => []),
+      activity.sentHistory(profileId).catch(() => []),
+      activity.unmatchedReports(profileId).catch(() => []),
       acknowledgedReports.of(profileId),
     ]);
     return recordedReports(sent, unmatched).filter((report) => !acknowledged.has(report.reportMessageId));
@@ -320,7 +321,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   /** Tells the person once about each message MESH could not deliver. */
   async function notifyNonDeliveries(profileId: string) {
     if (!store.effective.settings.notifications) return;
-    const history = await engine.sentHistory(profileId).catch(() => []);
+    const history = await activity.sentHistory(profileId).catch(() => []);
     for (const record of history) {
       if (!record.nonDelivery || announcedReports.has(record.transferId)) continue;
       announcedReports.add(record.transferId);
@@ -340,8 +341,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     if (mailboxes.list().some((m) => m.environment === 'TRAINING')) await training.start();
     for (const mailbox of mailboxes.list()) {
       // A folder-mode mailbox is received by folder mode into its IN folder, not by the window.
-      if (mailboxes.unusableReason(mailbox) || mailbox.folderMode?.enabled) engine.stopPolling(mailbox.id);
-      else engine.startPolling(mailbox.id);
+      if (mailboxes.unusableReason(mailbox) || mailbox.folderMode?.enabled) activity.stopPolling(mailbox.id);
+      else activity.startPolling(mailbox.id);
     }
     const wantFolders = mailboxes.list().some((m) => m.folderMode?.enabled && !mailboxes.unusableReason(m));
     const folderKey = JSON.stringify(
@@ -366,10 +367,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
 
   for (const [mailboxId, displayName] of training.mailboxes().map((m) => [m.mailboxId, m.displayName] as const))
     parties.learn({ mailboxId, name: displayName });
-  if (options.background !== false) await engine.start();
+  if (options.background !== false) await transfers.start();
   // Reports from earlier runs were announced then; only new ones are news.
   for (const mailbox of mailboxes.list()) {
-    for (const record of await engine.sentHistory(mailbox.id).catch(() => []))
+    for (const record of await activity.sentHistory(mailbox.id).catch(() => []))
       if (record.nonDelivery) announcedReports.add(record.transferId);
   }
   await syncPolling().catch((error: unknown) => log.error('Could not start checking mailboxes', { error: toAppError(error).message }));
@@ -423,8 +424,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     return use(await clientFor(profileId));
   }
 
-  // Known once the engine has started (before the window can ask) and fixed for the run.
-  const transferProblems = setAsideProblems(engine.setAsideRecords());
+  // Known once the queue has started (before the window can ask) and fixed for the run.
+  const transferProblems = setAsideProblems(queue.setAsideRecords());
   const handlers: RequestHandlers = {
     getAppInfo: () => ({
       productName: PRODUCT_NAME,
@@ -481,7 +482,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       return summaryOf(id);
     },
     removeMailbox: async (id) => {
-      engine.stopPolling(id);
+      activity.stopPolling(id);
       await mailboxes.remove(id);
       await acknowledgedReports.forget(id);
       return null;
@@ -545,7 +546,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     listInbox: async (profileId) => {
       mailboxes.get(profileId);
-      const items = await engine.inbox(profileId);
+      const items = await activity.inbox(profileId);
       await learnSenders(
         profileId,
         items.map((i) => i.facts.workflowId).filter((w): w is string => Boolean(w)),
@@ -560,7 +561,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         // MESH's 5-minute floor protects MESH. The training sandbox is an emulator on this computer, so its
         // mailboxes are checked whenever asked: a newcomer sees at once what they sent from another demo mailbox.
         const training = mailboxes.get(profileId).environment === 'TRAINING';
-        const result = training ? { checked: true as const, result: await engine.pollInbox(profileId) } : await engine.checkNow(profileId);
+        const result = training
+          ? { checked: true as const, result: await activity.pollInbox(profileId) }
+          : await activity.checkNow(profileId);
         if (!result.checked) return { nextAllowedAt: result.nextAllowedAt.toISOString(), newMessages: 0 };
         markChecked(profileId);
         void emitMailboxes();
@@ -579,7 +582,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     downloadMessages: async (profileId, ids, choice) => {
       const queued: string[] = [];
       for (const messageId of ids) {
-        const progress = await engine.enqueueDownload({
+        const progress = await queue.enqueueDownload({
           profileId,
           messageId,
           ...(choice?.folder ? { destinationFolder: choice.folder } : {}),
@@ -595,7 +598,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       const reportIds = ids.filter((id) => recorded.has(id));
       await acknowledgedReports.add(profileId, reportIds);
       const others = ids.filter((id) => !recorded.has(id));
-      const results = others.length > 0 ? await engine.acknowledge(profileId, others) : [];
+      const results = others.length > 0 ? await activity.acknowledge(profileId, others) : [];
       if (reportIds.length > 0) events.emit('inbox-changed', { profileId });
       void emitMailboxes();
       return {
@@ -622,10 +625,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         });
       // Only a file this app saved, so the window cannot be used to start anything else on the computer.
       const saved = new Set(
-        engine.list().flatMap((transfer) => (transfer.kind === 'download' && transfer.savedPath ? [transfer.savedPath] : [])),
+        queue.list().flatMap((transfer) => (transfer.kind === 'download' && transfer.savedPath ? [transfer.savedPath] : [])),
       );
       for (const mailbox of mailboxes.list()) {
-        for (const item of await engine.inbox(mailbox.id).catch(() => [])) if (item.savedPath) saved.add(item.savedPath);
+        for (const item of await activity.inbox(mailbox.id).catch(() => [])) if (item.savedPath) saved.add(item.savedPath);
       }
       if (!saved.has(path))
         throw new AppError({
@@ -648,12 +651,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     listSent: async (profileId) => {
       mailboxes.get(profileId);
-      const records = await engine.sends(profileId);
-      return records.map((record) => sentItemView(record, engine.get(record.transferId), parties)).reverse();
+      const records = await activity.sends(profileId);
+      return records.map((record) => sentItemView(record, queue.get(record.transferId), parties)).reverse();
     },
     refreshSent: async (profileId, messageId) => {
-      const records = await engine.refreshTracking(profileId, { onDemand: true, ...(messageId ? { messageIds: [messageId] } : {}) });
-      return records.map((record) => sentItemView(record, engine.get(record.transferId), parties));
+      const records = await activity.refreshTracking(profileId, { onDemand: true, ...(messageId ? { messageIds: [messageId] } : {}) });
+      return records.map((record) => sentItemView(record, queue.get(record.transferId), parties));
     },
     lookupMailboxes: (profileId, ods, workflow) =>
       withClient(profileId, async (client) => {
@@ -670,7 +673,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         return found;
       }),
     recentWorkflows: async (profileId) => {
-      const sent = await engine.sentHistory(profileId).catch(() => []);
+      const sent = await activity.sentHistory(profileId).catch(() => []);
       const recent = [...(recentWorkflowsByProfile.get(profileId) ?? []), ...sent.map((s) => s.workflowId).reverse()];
       return [...new Set(recent)].slice(0, 10);
     },
@@ -682,7 +685,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       const recipients = [...new Set(request.recipients.map((r) => r.trim().toUpperCase()))];
       const records: string[] = [];
       for (const to of recipients) {
-        const progress = await engine.enqueueUpload({
+        const progress = await queue.enqueueUpload({
           profileId: request.profileId,
           filePath: file.path,
           to,
@@ -705,23 +708,23 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       );
       if (file.staged) {
         // The staged copy must outlive every upload that reads it.
-        void Promise.all(records.map((id) => engine.settled(id))).then(() => files.release(request.fileRef));
+        void Promise.all(records.map((id) => queue.settled(id))).then(() => files.release(request.fileRef));
       }
       emitTransfers();
       events.emit('sent-changed', { profileId: request.profileId });
-      const history = await engine.sends(request.profileId);
-      return history.filter((r) => records.includes(r.transferId)).map((r) => sentItemView(r, engine.get(r.transferId), parties));
+      const history = await activity.sends(request.profileId);
+      return history.filter((r) => records.includes(r.transferId)).map((r) => sentItemView(r, queue.get(r.transferId), parties));
     },
     folderModeStatus: () => folderRunner.view(),
-    listTransfers: () => engine.list().map((p) => transferView(p)),
-    pauseTransfer: async (id) => transferView(await engine.pause(id)),
-    resumeTransfer: async (id) => transferView(await engine.resume(id)),
+    listTransfers: () => queue.list().map((p) => transferView(p)),
+    pauseTransfer: async (id) => transferView(await queue.pause(id)),
+    resumeTransfer: async (id) => transferView(await queue.resume(id)),
     cancelTransfer: async (id) => {
-      const outcome = await engine.cancel(id);
+      const outcome = await queue.cancel(id);
       const view = transferView(outcome.progress);
       return outcome.cancelled ? view : { ...view, note: outcome.reason ?? view.note ?? 'This transfer could not be cancelled.' };
     },
-    retryTransfer: async (id, choice) => transferView(await engine.retry(id, choice?.sendAgain ? { sendAgain: true } : {})),
+    retryTransfer: async (id, choice) => transferView(await queue.retry(id, choice?.sendAgain ? { sendAgain: true } : {})),
     listActivity: async (filter, page = { offset: 0, limit: ACTIVITY_PAGE_LIMIT }) => {
       const { entries, total, report } = await readActivity(filter);
       return {
@@ -758,7 +761,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   function emitTransfers() {
     events.emit(
       'transfers-changed',
-      engine.list().map((p) => transferView(p)),
+      queue.list().map((p) => transferView(p)),
     );
   }
 
@@ -784,7 +787,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     shutdown: async () => {
       policyWatch.stop();
       await folderRunner.stop();
-      await engine.shutdown();
+      await transfers.shutdown();
       dropClients();
       await training.stop();
       await audit.flush();

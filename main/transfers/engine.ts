@@ -1,8 +1,8 @@
 /**
  * The transfer engine: a persistent queue of sends and receipts per mailbox
- * that survives crashes, power cuts and flaky connections, plus inbox
- * polling within NHS's rules, the inbox cache, sent history with tracking
- * and non-delivery reports.
+ * that survives crashes, power cuts and flaky connections. Inbox checks,
+ * acknowledgement, tracking and the sent history are mailbox activity's
+ * (mailbox-activity.ts); compose.ts builds the two together.
  *
  * Shape: every transfer is a journal record (journal.ts) that the runners
  * (upload-runner.ts, download-runner.ts) advance step by step, saving it
@@ -23,20 +23,17 @@ import { AppError, toAppError } from '../shared/errors';
 import type { HashSession } from './checksum';
 import { runDownload } from './download-runner';
 import { buildSidecar, writeSidecar } from './file-placement';
-import { inboxView, type InboxItem } from './inbox';
 import { TransferJournal, type SetAsideRecord } from './journal';
-import { MailboxActivity } from './mailbox-activity';
-import { MailboxStore, type SentRecord, type UnmatchedReport } from './mailbox-store';
+import type { TransferQueueView } from './mailbox-activity';
+import type { MailboxStore, SentRecord } from './mailbox-store';
+import type { MailboxStores } from './mailbox-stores';
 import { ProgressThrottle, RateEstimator, secondsLeft } from './progress';
 import type { RunContext, TransferClient } from './run-context';
 import { PARTIAL_SUFFIX, meshHeaderFileName, safeFileName } from './safe-file-name';
 import type {
-  AcknowledgeResult,
-  CheckNowResult,
   DownloadRecord,
   DownloadRequest,
   MailboxTransferSettings,
-  PollResult,
   TransferEngineEvents,
   TransferProgress,
   TransferRecord,
@@ -51,7 +48,7 @@ export interface TransferEngineOptions {
   stateFolder: string;
   /** The MESH client of a mailbox profile (the engine does not close it). */
   clientFor(profileId: string): TransferClient | Promise<TransferClient>;
-  /** How a mailbox receives; required for polling and for downloads without a folder. */
+  /** How a mailbox receives; required for downloads without a folder (and for mailbox activity's polling). */
   mailboxSettings?(profileId: string): MailboxTransferSettings | Promise<MailboxTransferSettings>;
   log: Logger;
   clock?: () => Date;
@@ -74,10 +71,6 @@ export interface TransferEngineOptions {
   settleDelayMs?: number;
   /** Minimum gap between progress events of one transfer (default 100 ms). */
   progressIntervalMs?: number;
-  /** Most message ids one poll lists before handing back (default 5000). */
-  maxMessagesPerPoll?: number;
-  /** Message ids per inbox page (MESH allows 10–5000; default MESH's 500). */
-  pageSize?: number;
   /** How long shutdown lets a first POST finish before cutting it off (default 30 s). */
   shutdownGraceMs?: number;
 }
@@ -111,18 +104,16 @@ function isActive(state: TransferState): boolean {
   return state === 'queued' || state === 'running' || state === 'verifying';
 }
 
-/** The history, then the pending sends it does not hold yet (by transfer id). */
-export function withoutRecordedTwice(history: readonly SentRecord[], pending: readonly SentRecord[]): SentRecord[] {
-  const recorded = new Set(history.map((record) => record.transferId));
-  return [...history, ...pending.filter((record) => !recorded.has(record.transferId))];
-}
-
 function progressMarker(record: TransferRecord): number {
   return record.kind === 'upload' ? record.chunksConfirmed + (record.messageId ? 1 : 0) : record.chunksDone;
 }
 
-/** The persistent transfer queue, inbox poller and sent history of MESH Desktop. */
-export class TransferEngine {
+/**
+ * The persistent transfer queue of MESH Desktop. Mailbox activity sees it
+ * only as a TransferQueueView: queue a download, ask after a transfer, wait
+ * for a mailbox's downloads, note an acknowledgement, read unfinished sends.
+ */
+export class TransferEngine implements TransferQueueView {
   private readonly journal: TransferJournal;
   private readonly records = new Map<string, TransferRecord>();
   private readonly running = new Map<string, RunningTransfer>();
@@ -133,20 +124,21 @@ export class TransferEngine {
   private readonly live = new Map<string, LiveProgress>();
   /** Each running transfer's hash so far (the file received, or sent), kept across retries within this run. */
   private readonly sessions = new Map<string, HashSession>();
-  private readonly mailboxes = new Map<string, MailboxStore>();
-  private readonly activity: MailboxActivity;
   private readonly clock: () => Date;
   /** The clock in milliseconds, without making a Date when the real clock is used (progress reads it per block). */
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly concurrency: number;
   private readonly retryDelaysMs: readonly number[];
-  private readonly runStartedAt: Date;
   private started = false;
   private stopping = false;
   private setAside: readonly SetAsideRecord[] = [];
 
-  constructor(private readonly options: TransferEngineOptions) {
+  /** stores: the mailboxes' remembered state, shared with mailbox activity (see mailbox-stores.ts). */
+  constructor(
+    private readonly options: TransferEngineOptions,
+    private readonly stores: MailboxStores,
+  ) {
     const clock = options.clock;
     this.clock = clock ?? (() => new Date());
     this.now = clock ? () => clock().getTime() : Date.now;
@@ -154,28 +146,6 @@ export class TransferEngine {
     this.journal = new TransferJournal(options.stateFolder, this.log);
     this.concurrency = Math.min(8, Math.max(1, Math.floor(options.concurrency ?? 3)));
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-    this.runStartedAt = this.clock();
-    this.activity = new MailboxActivity({
-      clientFor: options.clientFor,
-      ...(options.mailboxSettings ? { mailboxSettings: options.mailboxSettings } : {}),
-      store: (profileId) => this.mailbox(profileId),
-      queue: {
-        enqueueDownload: (request) => this.enqueueDownload(request),
-        exists: (id) => this.records.has(id),
-        isUnfinished: (id) => {
-          const state = this.records.get(id)?.state;
-          return state !== undefined && state !== 'done' && state !== 'cancelled';
-        },
-        downloadsSettled: (profileId) => this.downloadsSettled(profileId),
-        noteAcknowledged: (profileId, messageId, at) => this.noteAcknowledged(profileId, messageId, at),
-      },
-      clock: this.clock,
-      log: this.log,
-      ...(options.events ? { events: options.events } : {}),
-      runStartedAt: this.runStartedAt,
-      ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
-      ...(options.maxMessagesPerPoll !== undefined ? { maxMessagesPerPoll: options.maxMessagesPerPoll } : {}),
-    });
   }
 
   // ————— lifecycle —————
@@ -220,7 +190,6 @@ export class TransferEngine {
     this.stopping = true;
     for (const timer of this.retryTimers.values()) clearTimeout(timer);
     this.retryTimers.clear();
-    const activityStopped = this.activity.stop();
     for (const run of this.running.values()) this.requestStop(run, 'shutdown');
     const all = Promise.allSettled([...this.running.values()].map((run) => run.done));
     const grace = this.options.shutdownGraceMs ?? 30_000;
@@ -236,9 +205,8 @@ export class TransferEngine {
       for (const run of this.running.values()) run.controller.abort('shutdown');
       await all;
     }
-    await activityStopped;
     await this.journal.flush();
-    for (const store of this.mailboxes.values()) await store.flush();
+    await this.stores.flush();
     this.log.info('Transfer engine stopped');
   }
 
@@ -480,101 +448,37 @@ export class TransferEngine {
     });
   }
 
-  // ————— mailboxes: inbox, sent history, polling —————
+  // ————— what mailbox activity asks of the queue —————
 
-  /** The inbox cache of a mailbox, with expiry flags, oldest first. */
-  async inbox(profileId: string): Promise<InboxItem[]> {
-    return inboxView(await this.mailbox(profileId).inbox(), this.clock());
+  /** The transfer is in the journal. */
+  exists(id: string): boolean {
+    return this.records.has(id);
   }
 
-  /** Every message sent from a mailbox on this computer, newest first. */
-  async sentHistory(profileId: string): Promise<SentRecord[]> {
-    return this.mailbox(profileId).sent();
+  /** The transfer is in the journal and neither done nor cancelled. */
+  isUnfinished(id: string): boolean {
+    const state = this.records.get(id)?.state;
+    return state !== undefined && state !== 'done' && state !== 'cancelled';
   }
 
-  /**
-   * The sent history and the sends still under way, each once. A send that has just finished is written to the
-   * history a moment before its transfer says "done" (so listeners to "done" find it there); in that moment it is
-   * both, and a list built then showed it twice.
-   */
-  async sends(profileId: string): Promise<SentRecord[]> {
-    return withoutRecordedTwice(await this.sentHistory(profileId), this.pendingSends(profileId));
+  /** Sends of a mailbox that are queued, running, paused or failed (not done), in no particular order. */
+  unfinishedUploads(profileId: string): readonly Readonly<UploadRecord>[] {
+    const uploads: UploadRecord[] = [];
+    for (const record of this.records.values())
+      if (record.kind === 'upload' && record.profileId === profileId && record.state !== 'done') uploads.push(record);
+    return uploads;
   }
 
-  /** Sends of a mailbox that are queued, running, paused or failed: not in the sent history yet. */
-  pendingSends(profileId: string): SentRecord[] {
-    const pending: SentRecord[] = [];
-    for (const record of this.records.values()) {
-      if (record.kind !== 'upload' || record.profileId !== profileId || record.state === 'done') continue;
-      pending.push({
-        transferId: record.id,
-        profileId: record.profileId,
-        localId: record.localId,
-        appLocalId: record.appLocalId,
-        to: record.to,
-        workflowId: record.workflowId,
-        fileName: record.fileName,
-        filePath: record.filePath,
-        size: record.fileSize,
-        queuedAt: record.createdAt,
-        ...(record.messageId ? { messageId: record.messageId } : {}),
-        ...(record.subject !== undefined ? { subject: record.subject } : {}),
-        ...(record.checksum !== undefined ? { checksum: record.checksum } : {}),
-        ...(record.recipientName ? { recipientName: record.recipientName } : {}),
-      });
-    }
-    return pending.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
-  }
-
-  /** REPORT messages that matched nothing in the sent history. */
-  async unmatchedReports(profileId: string): Promise<UnmatchedReport[]> {
-    return this.mailbox(profileId).unmatchedReports();
-  }
-
-  /** When the inbox may be checked by hand (MESH's 5-minute floor), or that it may be now. */
-  checkNow(profileId: string): Promise<CheckNowResult> {
-    return this.activity.checkNow(profileId);
-  }
-
-  /**
-   * Checks the inbox once: handshake when due, list (following links.next),
-   * HEAD each new message into the cache, record and acknowledge REPORTs,
-   * and queue downloads when the mailbox downloads automatically. It does
-   * not apply the 5-minute floor itself (checkNow and startPolling do).
-   */
-  pollInbox(profileId: string): Promise<PollResult> {
-    return this.activity.pollInbox(profileId);
-  }
-
-  /** Acknowledges messages on the person's say-so (mailboxes set to 'manual'); also notes it on saved downloads. */
-  acknowledge(profileId: string, messageIds: readonly string[]): Promise<AcknowledgeResult[]> {
-    return this.activity.acknowledge(profileId, messageIds);
-  }
-
-  /** Asks MESH where sent messages are: those due (every 15 minutes, never once final), or onDemand (at most once a minute each). */
-  refreshTracking(profileId: string, options: { messageIds?: readonly string[]; onDemand?: boolean } = {}): Promise<SentRecord[]> {
-    return this.activity.refreshTracking(profileId, options);
-  }
-
-  /** Checks a mailbox on NHS's schedule (inbox, handshake, tracking) until stopPolling or shutdown. */
-  startPolling(profileId: string): void {
-    this.assertOpen();
-    this.activity.startPolling(profileId);
-  }
-
-  /** Stops the schedule of one mailbox. */
-  stopPolling(profileId: string): void {
-    this.activity.stopPolling(profileId);
-  }
-
-  private async downloadsSettled(profileId: string): Promise<void> {
+  /** Resolves when no download of the mailbox is queued or running. */
+  async downloadsSettled(profileId: string): Promise<void> {
     const active = [...this.records.values()].filter(
       (record) => record.kind === 'download' && record.profileId === profileId && isActive(record.state),
     );
     await Promise.all(active.map((record) => this.settled(record.id)));
   }
 
-  private async noteAcknowledged(profileId: string, messageId: string, at: string): Promise<void> {
+  /** Notes on the mailbox's downloads of the message that it was acknowledged (journal, sidecar, progress). */
+  async noteAcknowledged(profileId: string, messageId: string, at: string): Promise<void> {
     for (const record of this.records.values()) {
       if (record.kind !== 'download' || record.profileId !== profileId || record.messageId !== messageId || record.acknowledgedAt) continue;
       record.acknowledgedAt = at;
@@ -1001,12 +905,7 @@ export class TransferEngine {
   // ————— helpers —————
 
   private mailbox(profileId: string): MailboxStore {
-    let store = this.mailboxes.get(profileId);
-    if (!store) {
-      store = new MailboxStore(this.options.stateFolder, profileId, this.log);
-      this.mailboxes.set(profileId, store);
-    }
-    return store;
+    return this.stores.get(profileId);
   }
 
   private require(id: string): TransferRecord {

@@ -1,8 +1,12 @@
 /**
- * The transfer engine: persistent, resumable sends and receipts over MESH,
- * inbox polling within NHS's rules, the inbox cache and the sent history.
+ * Two services, built together by createTransfers: the transfer queue
+ * (persistent, resumable sends and receipts over MESH) and mailbox activity
+ * (inbox polling within NHS's rules, the inbox cache, acknowledgement,
+ * tracking and the sent history).
  */
+export { createTransfers, type Transfers, type TransfersOptions } from './compose';
 export { TransferEngine, type TransferEngineOptions } from './engine';
+export { MailboxActivity, type TransferQueueView } from './mailbox-activity';
 export type {
   AcknowledgeResult,
   CheckNowResult,

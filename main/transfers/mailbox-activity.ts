@@ -3,12 +3,16 @@
  * inbox on NHS's schedule (handshake, listing, HEAD into the inbox cache,
  * REPORTs matched to the sent history and acknowledged, automatic
  * downloads), acknowledging on the person's say-so, and tracking sent
- * messages at a polite rate.
+ * messages at a polite rate; and what the person reads of it: the inbox,
+ * the sent history with the sends still under way, unmatched reports.
+ *
+ * It reaches the transfer queue only through a TransferQueueView, given at
+ * composition (compose.ts).
  */
-import { toAppError } from '../shared/errors';
+import { AppError, toAppError } from '../shared/errors';
 import type { Logger } from '../log/logger';
-import { factsFromMetadata, reportFromMetadata, type InboxEntry } from './inbox';
-import type { MailboxStore, SentRecord } from './mailbox-store';
+import { factsFromMetadata, inboxView, reportFromMetadata, type InboxEntry, type InboxItem } from './inbox';
+import type { MailboxStore, SentRecord, UnmatchedReport } from './mailbox-store';
 import type { TransferClient } from './run-context';
 import {
   TRACKING_INTERVAL_MS,
@@ -29,13 +33,14 @@ import type {
   ReceivedReport,
   TransferEngineEvents,
   TransferProgress,
+  UploadRecord,
 } from './types';
 
 /** Most message ids listed in one check when nothing is downloaded automatically. */
 const LISTING_SAFETY_LIMIT = 100_000;
 
 /** What mailbox activity needs from the transfer queue. */
-export interface DownloadQueue {
+export interface TransferQueueView {
   enqueueDownload(request: DownloadRequest): Promise<TransferProgress>;
   /** The transfer is in the journal. */
   exists(transferId: string): boolean;
@@ -45,13 +50,15 @@ export interface DownloadQueue {
   downloadsSettled(profileId: string): Promise<void>;
   /** Notes on saved downloads of the message that the person acknowledged it. */
   noteAcknowledged(profileId: string, messageId: string, at: string): Promise<void>;
+  /** The mailbox's sends that are not done: queued, running, paused or failed. */
+  unfinishedUploads(profileId: string): readonly Readonly<UploadRecord>[];
 }
 
 export interface MailboxActivityDeps {
   clientFor(profileId: string): TransferClient | Promise<TransferClient>;
   mailboxSettings?(profileId: string): MailboxTransferSettings | Promise<MailboxTransferSettings>;
   store(profileId: string): MailboxStore;
-  queue: DownloadQueue;
+  queue: TransferQueueView;
   clock: () => Date;
   log: Logger;
   events?: TransferEngineEvents;
@@ -59,6 +66,12 @@ export interface MailboxActivityDeps {
   runStartedAt: Date;
   pageSize?: number;
   maxMessagesPerPoll?: number;
+}
+
+/** The history, then the pending sends it does not hold yet (by transfer id). */
+export function withoutRecordedTwice(history: readonly SentRecord[], pending: readonly SentRecord[]): SentRecord[] {
+  const recorded = new Set(history.map((record) => record.transferId));
+  return [...history, ...pending.filter((record) => !recorded.has(record.transferId))];
 }
 
 /** What the engine says about a REPORT it recorded: MESH's facts, and the sent message's when it matched one. */
@@ -89,6 +102,51 @@ export class MailboxActivity {
   private stopped = false;
 
   constructor(private readonly deps: MailboxActivityDeps) {}
+
+  /** The inbox cache of a mailbox, with expiry flags, oldest first. */
+  async inbox(profileId: string): Promise<InboxItem[]> {
+    return inboxView(await this.deps.store(profileId).inbox(), this.deps.clock());
+  }
+
+  /** Every message sent from a mailbox on this computer, newest first. */
+  async sentHistory(profileId: string): Promise<SentRecord[]> {
+    return this.deps.store(profileId).sent();
+  }
+
+  /**
+   * The sent history and the sends still under way, each once. A send that has just finished is written to the
+   * history a moment before its transfer says "done" (so listeners to "done" find it there); in that moment it is
+   * both, and a list built then showed it twice.
+   */
+  async sends(profileId: string): Promise<SentRecord[]> {
+    return withoutRecordedTwice(await this.sentHistory(profileId), this.pendingSends(profileId));
+  }
+
+  /** Sends of a mailbox that are queued, running, paused or failed: not in the sent history yet. */
+  pendingSends(profileId: string): SentRecord[] {
+    const pending: SentRecord[] = this.deps.queue.unfinishedUploads(profileId).map((record) => ({
+      transferId: record.id,
+      profileId: record.profileId,
+      localId: record.localId,
+      appLocalId: record.appLocalId,
+      to: record.to,
+      workflowId: record.workflowId,
+      fileName: record.fileName,
+      filePath: record.filePath,
+      size: record.fileSize,
+      queuedAt: record.createdAt,
+      ...(record.messageId ? { messageId: record.messageId } : {}),
+      ...(record.subject !== undefined ? { subject: record.subject } : {}),
+      ...(record.checksum !== undefined ? { checksum: record.checksum } : {}),
+      ...(record.recipientName ? { recipientName: record.recipientName } : {}),
+    }));
+    return pending.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
+  }
+
+  /** REPORT messages that matched nothing in the sent history. */
+  async unmatchedReports(profileId: string): Promise<UnmatchedReport[]> {
+    return this.deps.store(profileId).unmatchedReports();
+  }
 
   /** When the inbox may be checked by hand (MESH's 5-minute floor), or that it may be now. */
   async checkNow(profileId: string): Promise<CheckNowResult> {
@@ -384,7 +442,8 @@ export class MailboxActivity {
 
   /** Checks a mailbox on NHS's schedule (inbox, handshake, tracking) until stopPolling or shutdown. */
   startPolling(profileId: string): void {
-    if (this.stopped || this.pollingProfiles.has(profileId)) return;
+    if (this.stopped) throw new AppError({ code: 'cancelled', message: 'MESH Desktop is closing; try again after it restarts.' });
+    if (this.pollingProfiles.has(profileId)) return;
     this.pollingProfiles.add(profileId);
     this.schedulePoll(profileId, 0);
   }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { connectionFromFlags } from '../../main/cli/connection';
 import { createLogger } from '../../main/log/logger';
 import { MeshTransferClient } from '../../main/mesh/local-id-tracking';
-import { TransferEngine, type TransferProgress } from '../../main/transfers';
+import { createTransfers, type TransferProgress } from '../../main/transfers';
 import { report, watchGarbageCollection } from './_measure';
 
 const [mode, target, second, third, flag] = process.argv.slice(2) as [string, string, string, string, string | undefined];
@@ -25,7 +25,7 @@ const client = new MeshTransferClient(connection);
 const stateFolder = mode === 'receive-all' ? second : third;
 const downloadFolder = mode === 'receive-all' ? target : join(stateFolder, 'unused-downloads');
 const log = createLogger({ folder: join(stateFolder, 'logs') });
-const engine = new TransferEngine({
+const transfers = createTransfers({
   stateFolder,
   clientFor: () => client,
   mailboxSettings: () => ({ downloadFolder, acknowledge: 'after-save', autoDownload: true }),
@@ -34,7 +34,8 @@ const engine = new TransferEngine({
   checksums: flag !== '--no-checksum',
   ...(connection.allowSmallChunks ? { allowSmallChunks: true } : {}),
 });
-await engine.start();
+await transfers.start();
+const engine = transfers.queue;
 
 /** Collects the final progress of every transfer of one kind that finishes from now on. */
 function watchFinished(kind: TransferProgress['kind']): Map<string, TransferProgress> {
@@ -78,7 +79,7 @@ if (mode === 'send-many') {
   output = { sent: finished.size, failed: failures(finished) };
 } else if (mode === 'receive-all') {
   const finished = watchFinished('download');
-  const poll = await engine.pollInbox(PROFILE);
+  const poll = await transfers.activity.pollInbox(PROFILE);
   await untilFinished(finished, () => poll.downloadsQueued);
   output = {
     listed: poll.listed,
@@ -96,7 +97,7 @@ if (mode === 'send-many') {
   throw new Error(`unknown mode ${mode}`);
 }
 // The shutdown (journal and store flushes) is part of the engine's work, so it is counted.
-await engine.shutdown();
+await transfers.shutdown();
 client.close();
 await log.close();
 await report(started, JSON.stringify(output));

@@ -15,7 +15,7 @@ import { AuditTrail } from '../../main/audit/trail';
 import { connectionFromFlags } from '../../main/cli/connection';
 import { silentLogger } from '../../main/log/logger';
 import { MeshTransferClient } from '../../main/mesh/local-id-tracking';
-import { TransferEngine } from '../../main/transfers';
+import { createTransfers } from '../../main/transfers';
 import { startBenchSandbox } from './_sandbox';
 
 const { values } = parseArgs({
@@ -75,13 +75,13 @@ try {
       mailboxOf: () => ({ id: 'X26ABC1', environment: sandbox.url }),
     });
     const engines = {
-      without: new TransferEngine({
+      without: createTransfers({
         stateFolder: join(work, 'engine-without'),
         clientFor: () => client,
         log: silentLogger,
         allowSmallChunks: true,
       }),
-      with: new TransferEngine({
+      with: createTransfers({
         stateFolder: join(work, 'engine-with'),
         clientFor: () => client,
         log: silentLogger,
@@ -96,19 +96,24 @@ try {
     const untilDone: number[] = [];
     // Warm the connection before timing anything.
     for (const side of ['without', 'with'] as const) {
-      const queued = await engines[side].enqueueUpload({ profileId: 'bench', filePath: file, to: 'X26ABC2', workflowId: 'TEST_WORKFLOW' });
-      await engines[side].settled(queued.id);
+      const queued = await engines[side].queue.enqueueUpload({
+        profileId: 'bench',
+        filePath: file,
+        to: 'X26ABC2',
+        workflowId: 'TEST_WORKFLOW',
+      });
+      await engines[side].queue.settled(queued.id);
     }
     for (let i = 0; i < sendCount; i++) {
       for (const side of i % 2 === 0 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
         const begin = process.hrtime.bigint();
-        const queued = await engines[side].enqueueUpload({
+        const queued = await engines[side].queue.enqueueUpload({
           profileId: 'bench',
           filePath: file,
           to: 'X26ABC2',
           workflowId: 'TEST_WORKFLOW',
         });
-        const done = await engines[side].settled(queued.id);
+        const done = await engines[side].queue.settled(queued.id);
         if (side === 'with') untilDone.push(Number(process.hrtime.bigint() - begin) / 1e6);
         // The entry is on disk before the send counts as finished here: what a command line waits for before it exits.
         if (side === 'with') await recorder.flush();

@@ -99,17 +99,17 @@ export const download: Command = {
     await mkdir(folder, { recursive: true });
     const session = await openEngineSession(context, { downloadFolder: folder, acknowledge: 'manual', autoDownload: false });
     try {
-      const off = session.engine.onProgress((p) => {
+      const off = session.queue.onProgress((p) => {
         if (p.kind === 'download')
           context.progress(`${p.name}: ${formatBytes(p.bytesDone)}${p.chunk ? ` (chunk ${p.chunk.k} of ${p.chunk.n})` : ''}`);
       });
-      const queued = await session.engine.enqueueDownload({
+      const queued = await session.queue.enqueueDownload({
         profileId: session.profileId,
         messageId,
         destinationFolder: folder,
         acknowledge: 'manual',
       });
-      const done = await finished(session.engine, queued.id);
+      const done = await finished(session.queue, queued.id);
       off();
       context.print(`Saved message ${messageId} to ${done.savedPath} (${formatBytes(done.bytesDone)}).`, {
         messageId,
@@ -193,20 +193,20 @@ export const send: Command = {
       chunkSize ? { chunkSize } : {},
     );
     try {
-      const off = session.engine.onProgress((p) => {
+      const off = session.queue.onProgress((p) => {
         if (p.kind === 'upload')
           context.progress(
             `${p.name}: ${formatBytes(p.bytesDone)}${p.bytesTotal ? ` of ${formatBytes(p.bytesTotal)}` : ''}${p.chunk ? ` (chunk ${p.chunk.k} of ${p.chunk.n})` : ''}`,
           );
       });
       // The same send, interrupted before: carry it on rather than send the file twice.
-      const unfinished = session.engine
+      const unfinished = session.activity
         .pendingSends(session.profileId)
         .find((s) => s.filePath === file && s.to === to.trim().toUpperCase() && s.workflowId === workflowId);
       const transferId =
         unfinished?.transferId ??
         (
-          await session.engine.enqueueUpload({
+          await session.queue.enqueueUpload({
             profileId: session.profileId,
             filePath: file,
             to,
@@ -220,7 +220,7 @@ export const send: Command = {
           })
         ).id;
       if (unfinished) context.progress(`Carrying on with the send of ${basename(file)} that was interrupted.`);
-      const done = await finished(session.engine, transferId);
+      const done = await finished(session.queue, transferId);
       off();
       context.print(`Sent. Message id: ${done.messageId}`, { ok: true, messageId: done.messageId, resumed: unfinished !== undefined });
     } finally {
@@ -239,7 +239,7 @@ export const receive: Command = {
     await mkdir(folder, { recursive: true });
     const session = await openEngineSession(context, { downloadFolder: folder, acknowledge: 'after-save', autoDownload: true });
     const saved: { messageId?: string; path?: string; bytes: number }[] = [];
-    const off = session.engine.onProgress((p) => {
+    const off = session.queue.onProgress((p) => {
       if (p.kind !== 'download') return;
       if (p.state === 'done') {
         saved.push({
@@ -255,11 +255,11 @@ export const receive: Command = {
     try {
       if (context.values.watch) {
         // Checks on NHS's schedule (at most every 5 minutes, at once while more is waiting) until stopped.
-        session.engine.startPolling(session.profileId);
+        session.activity.startPolling(session.profileId);
         context.progress('Watching the inbox; press Ctrl+C to stop.');
         await new Promise<never>(() => {});
       }
-      const check = await session.engine.checkNow(session.profileId);
+      const check = await session.activity.checkNow(session.profileId);
       if (!check.checked) {
         context.print(
           `MESH allows one inbox check every 5 minutes; the next is allowed at ${check.nextAllowedAt.toLocaleTimeString('en-GB')}.`,
@@ -274,15 +274,15 @@ export const receive: Command = {
       let result = check.result;
       for (;;) {
         await Promise.all(
-          session.engine
+          session.queue
             .list()
             .filter((p) => p.kind === 'download' && p.profileId === session.profileId)
-            .map((p) => session.engine.settled(p.id)),
+            .map((p) => session.queue.settled(p.id)),
         );
         if (!result.moreWaiting) break;
-        result = await session.engine.pollInbox(session.profileId);
+        result = await session.activity.pollInbox(session.profileId);
       }
-      const failed = session.engine.list().filter((p) => p.kind === 'download' && p.state === 'failed');
+      const failed = session.queue.list().filter((p) => p.kind === 'download' && p.state === 'failed');
       context.print(
         saved.length === 0
           ? 'Nothing new in the inbox.'

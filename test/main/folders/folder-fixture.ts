@@ -1,6 +1,6 @@
 /**
  * The MESH emulator over mutual TLS, with folder mode running for mailboxes
- * in scratch folders: a real engine per mailbox, real files, and a clock the
+ * in scratch folders: a real transfer queue and mailbox activity per mailbox, real files, and a clock the
  * test moves so "has this file stopped changing?" is decided without waiting.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FolderMode, folderModeTransferSettings, type FolderMailbox } from '../../../main/folders/folder-mode';
 import { createLogger, silentLogger } from '../../../main/log/logger';
 import { MeshTransferClient } from '../../../main/mesh/local-id-tracking';
-import { TransferEngine } from '../../../main/transfers';
+import { createTransfers, type Transfers } from '../../../main/transfers';
 import { startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
 
 export const SENDER = 'X26ABC1';
@@ -18,7 +18,7 @@ export const WORKFLOW = 'TEST_WORKFLOW';
 
 export interface FolderRig {
   mailbox: FolderMailbox;
-  engine: TransferEngine;
+  transfers: Transfers;
   folderMode: FolderMode;
   /** Moves folder mode's clock on and makes one pass. */
   pass(advanceMs?: number): Promise<void>;
@@ -61,7 +61,7 @@ export async function startFolderBed(): Promise<FolderBed> {
       count++;
       const mailbox: FolderMailbox = { profileId: mailboxId, mailboxId, folder: join(dir, `mesh-data-${count}`, mailboxId), ...extra };
       await mkdir(mailbox.folder, { recursive: true });
-      const engine = new TransferEngine({
+      const transfers = createTransfers({
         stateFolder: join(dir, `state-${count}`),
         clientFor: () => client(mailboxId),
         mailboxSettings: () => folderModeTransferSettings(mailbox),
@@ -72,10 +72,11 @@ export async function startFolderBed(): Promise<FolderBed> {
         settleDelayMs: 0,
         shutdownGraceMs: 2_000,
       });
-      await engine.start();
+      await transfers.start();
       let now = Date.now();
       const folderMode = new FolderMode({
-        engine,
+        queue: transfers.queue,
+        mailboxActivity: transfers.activity,
         mailboxes: () => [mailbox],
         log: silentLogger,
         clock: () => new Date(now),
@@ -88,7 +89,7 @@ export async function startFolderBed(): Promise<FolderBed> {
       await folderMode.start();
       const rig: FolderRig = {
         mailbox,
-        engine,
+        transfers,
         folderMode,
         async pass(advanceMs = 2_000) {
           now += advanceMs;
@@ -101,7 +102,7 @@ export async function startFolderBed(): Promise<FolderBed> {
         },
         async close() {
           await folderMode.stop();
-          await engine.shutdown();
+          await transfers.shutdown();
         },
       };
       rigs.push(rig);

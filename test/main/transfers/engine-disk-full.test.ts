@@ -41,18 +41,18 @@ describe.skipIf(!mounted).each(['plain', 'gzip'] as const)('a full disk during a
   });
 
   it('fails clearly, does not acknowledge, leaves only the partial file, and finishes once there is room', async () => {
-    const sender = await bed.engine(SENDER, { chunkSize: 4 * MiB });
+    const sender = await bed.transfers(SENDER, { chunkSize: 4 * MiB });
     const file = await bed.randomFile('too-big.bin', 30 * MiB);
-    const sent = await sender.settled(
-      (await sender.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW })).id,
+    const sent = await sender.queue.settled(
+      (await sender.queue.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW })).id,
     );
     expect(sent.state).toBe('done');
 
     const folder = join(mountPoint, 'received');
-    const recipient = await bed.engine(RECIPIENT, {}, { autoDownload: true, downloadFolder: folder });
-    await recipient.pollInbox(RECIPIENT);
-    const [download] = recipient.list();
-    const failed = await recipient.settled(download!.id);
+    const recipient = await bed.transfers(RECIPIENT, {}, { autoDownload: true, downloadFolder: folder });
+    await recipient.activity.pollInbox(RECIPIENT);
+    const [download] = recipient.queue.list();
+    const failed = await recipient.queue.settled(download!.id);
     expect(failed.state).toBe('failed');
     expect(failed.error).toMatchObject({ code: 'disk-full' });
     expect(failed.error?.message).toMatch(/disk is full/i);
@@ -64,7 +64,7 @@ describe.skipIf(!mounted).each(['plain', 'gzip'] as const)('a full disk during a
 
     // IT frees space (here: the file system grows); a retry resumes and completes.
     execFileSync('mount', ['-o', 'remount,size=64m', mountPoint], { stdio: 'ignore' });
-    const done = await recipient.settled((await recipient.retry(download!.id)).id);
+    const done = await recipient.queue.settled((await recipient.queue.retry(download!.id)).id);
     expect(done.state).toBe('done');
     expect(done.savedPath).toBe(join(folder, 'too-big.bin'));
     expect(statSync(done.savedPath!).size).toBe(30 * MiB);

@@ -94,10 +94,10 @@ for (const transfer of ['plain', 'gzip'] as const) {
     });
 
     async function sendFile(size: number) {
-      const sender = await bed.engine(SENDER);
+      const sender = await bed.transfers(SENDER);
       const file = await bed.randomFile('report.bin', size);
-      const queued = await sender.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
-      const sent = await sender.settled(queued.id);
+      const queued = await sender.queue.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
+      const sent = await sender.queue.settled(queued.id);
       expect(sent.state).toBe('done');
       return { file, messageId: sent.messageId! };
     }
@@ -105,13 +105,13 @@ for (const transfer of ['plain', 'gzip'] as const) {
     async function receive(messageId: string, events: string[], progress: TransferProgress[] = []) {
       const released = new Map<number, 'next-asked' | 'timed-out'>();
       const watched = watchedClient(bed.client(RECIPIENT), events, released);
-      const recipient = await bed.engine(RECIPIENT, {
+      const recipient = await bed.transfers(RECIPIENT, {
         clientFor: () => watched,
         progressIntervalMs: 0,
       });
-      recipient.onProgress((update) => progress.push(update));
-      const queued = await recipient.enqueueDownload({ profileId: RECIPIENT, messageId });
-      return { saved: await recipient.settled(queued.id), released };
+      recipient.queue.onProgress((update) => progress.push(update));
+      const queued = await recipient.queue.enqueueDownload({ profileId: RECIPIENT, messageId });
+      return { saved: await recipient.queue.settled(queued.id), released };
     }
 
     it(

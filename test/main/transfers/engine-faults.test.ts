@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Transfers } from '../../../main/transfers';
 import { MiB, RECIPIENT, SENDER, WORKFLOW, sha256OfFile, startEngineBed, type EngineBed } from './engine-fixture';
 
 let bed: EngineBed;
@@ -17,10 +18,10 @@ const chunkPost = (k: number) => `^/messageexchange/${SENDER}/outbox/[^/]+/${k}$
 const chunkGet = (k: number) =>
   k === 1 ? `^/messageexchange/${RECIPIENT}/inbox/[^/]+$` : `^/messageexchange/${RECIPIENT}/inbox/[^/]+/${k}$`;
 
-async function send(engine: Awaited<ReturnType<EngineBed['engine']>>, size: number, name = 'data.bin') {
+async function send(engine: Transfers, size: number, name = 'data.bin') {
   const file = await bed.randomFile(name, size);
-  const queued = await engine.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
-  return { file, result: await engine.settled(queued.id) };
+  const queued = await engine.queue.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
+  return { file, result: await engine.queue.settled(queued.id) };
 }
 
 /** Messages the recipient can see now (accepted, not yet acknowledged). */
@@ -29,16 +30,16 @@ function delivered(): string[] {
 }
 
 async function receiveOne(settings: { acknowledge?: 'after-save' | 'manual' } = {}) {
-  const recipient = await bed.engine(RECIPIENT, {}, { autoDownload: true, ...settings });
-  await recipient.pollInbox(RECIPIENT);
-  const downloads = recipient.list().filter((t) => t.kind === 'download');
+  const recipient = await bed.transfers(RECIPIENT, {}, { autoDownload: true, ...settings });
+  await recipient.activity.pollInbox(RECIPIENT);
+  const downloads = recipient.queue.list().filter((t) => t.kind === 'download');
   expect(downloads).toHaveLength(1);
-  return recipient.settled(downloads[0]!.id);
+  return recipient.queue.settled(downloads[0]!.id);
 }
 
 describe('connection trouble in the middle of a transfer needs no action from the person', () => {
   it('completes a send through resets, 5xx and 429 bursts on later chunks', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     const faults = bed.fixture.sandbox.faults;
     faults.add({ kind: 'reset-mid-body', afterBytes: 200_000, match: { method: 'POST', path: chunkPost(2) }, count: 2 });
     faults.add({
@@ -61,7 +62,7 @@ describe('connection trouble in the middle of a transfer needs no action from th
   });
 
   it('completes a download through resets, truncation and 5xx bursts, acknowledging only at the end', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     const { file, result } = await send(sender, 3 * MiB + 5);
     const faults = bed.fixture.sandbox.faults;
     faults.add({ kind: 'status', status: 502, match: { method: 'GET', path: chunkGet(1) }, count: 6 });
@@ -84,13 +85,13 @@ describe('connection trouble in the middle of a transfer needs no action from th
 
 describe('a first POST whose answer was lost', () => {
   it('finds that a single-chunk message landed and does not send it again', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     bed.fixture.sandbox.faults.add({ kind: 'reset-after-body', match: { method: 'POST', path: FIRST_POST }, count: 1 });
     const { file, result } = await send(sender, 10_000);
     expect(result.state).toBe('done');
     expect(bed.fixture.sandbox.outbox(SENDER)).toHaveLength(1);
     expect(delivered()).toEqual([result.messageId]);
-    const [sent] = await sender.sentHistory(SENDER);
+    const [sent] = await sender.activity.sentHistory(SENDER);
     expect(sent).toMatchObject({ messageId: result.messageId });
     expect(sent!.outcomeNote).toMatch(/is the one MESH Desktop sent/);
     const saved = await receiveOne();
@@ -98,7 +99,7 @@ describe('a first POST whose answer was lost', () => {
   });
 
   it('finds that chunk 1 of a chunked message landed and carries on with chunk 2', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     bed.fixture.sandbox.faults.add({ kind: 'reset-after-body', match: { method: 'POST', path: FIRST_POST }, count: 1 });
     const { file, result } = await send(sender, 3 * MiB);
     expect(result.state).toBe('done');
@@ -109,7 +110,7 @@ describe('a first POST whose answer was lost', () => {
   });
 
   it('sends chunk 1 of a chunked message again when it did not land (an unfinished copy is never delivered)', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     bed.fixture.sandbox.faults.add({ kind: 'reset-mid-body', afterBytes: 100_000, match: { method: 'POST', path: FIRST_POST }, count: 1 });
     const { file, result } = await send(sender, 2 * MiB + 1);
     expect(result.state).toBe('done');
@@ -119,7 +120,7 @@ describe('a first POST whose answer was lost', () => {
   });
 
   it('asks the person about a single-chunk message MESH cannot find when the search is unproven, and sends again only when told', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     bed.fixture.sandbox.faults.add({ kind: 'reset-mid-body', afterBytes: 100_000, match: { method: 'POST', path: FIRST_POST }, count: 1 });
     const { file, result } = await send(sender, 200_000);
     expect(result.state).toBe('failed');
@@ -128,7 +129,7 @@ describe('a first POST whose answer was lost', () => {
     expect(result.cancellable).toBe(true);
     expect(delivered()).toEqual([]);
 
-    const again = await sender.settled((await sender.retry(result.id, { sendAgain: true })).id);
+    const again = await sender.queue.settled((await sender.queue.retry(result.id, { sendAgain: true })).id);
     expect(again.state).toBe('done');
     expect(delivered()).toEqual([again.messageId]);
     const saved = await receiveOne();
@@ -136,7 +137,7 @@ describe('a first POST whose answer was lost', () => {
   });
 
   it('sends a single-chunk message again by itself once MESH’s search has found an earlier message of this mailbox', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     const canary = await send(sender, 1000, 'earlier.txt');
     expect(canary.result.state).toBe('done');
     bed.fixture.sandbox.faults.add({ kind: 'reset-mid-body', afterBytes: 100_000, match: { method: 'POST', path: FIRST_POST }, count: 1 });
@@ -147,28 +148,35 @@ describe('a first POST whose answer was lost', () => {
   });
 
   it('with the person’s own reference, tells its message from an older one that reused the reference', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     const first = await bed.randomFile('first.txt', 1000);
-    const older = await sender.settled(
-      (await sender.enqueueUpload({ profileId: SENDER, filePath: first.path, to: RECIPIENT, workflowId: WORKFLOW, localId: 'INV-2025-07' }))
-        .id,
+    const older = await sender.queue.settled(
+      (
+        await sender.queue.enqueueUpload({
+          profileId: SENDER,
+          filePath: first.path,
+          to: RECIPIENT,
+          workflowId: WORKFLOW,
+          localId: 'INV-2025-07',
+        })
+      ).id,
     );
     expect(older.state).toBe('done');
     bed.fixture.sandbox.faults.add({ kind: 'reset-after-body', match: { method: 'POST', path: FIRST_POST }, count: 1 });
     const second = await bed.randomFile('second.txt', 2000);
-    const queued = await sender.enqueueUpload({
+    const queued = await sender.queue.enqueueUpload({
       profileId: SENDER,
       filePath: second.path,
       to: RECIPIENT,
       workflowId: WORKFLOW,
       localId: 'INV-2025-07',
     });
-    const result = await sender.settled(queued.id);
+    const result = await sender.queue.settled(queued.id);
     expect(result.state).toBe('done');
     expect(result.messageId).not.toBe(older.messageId);
     expect(bed.fixture.sandbox.message(result.messageId!)?.file_size).toBe(2000);
     expect(delivered().sort()).toEqual([older.messageId, result.messageId].sort());
-    const history = await sender.sentHistory(SENDER);
+    const history = await sender.activity.sentHistory(SENDER);
     const mine = history.find((sent) => sent.messageId === result.messageId)!;
     expect(mine.localId).toBe('INV-2025-07');
     expect(mine.appLocalId).toMatch(/^MD-/);
@@ -176,18 +184,19 @@ describe('a first POST whose answer was lost', () => {
   });
 
   it('with the person’s own reference and no earlier use, adopts the message it finds', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     bed.fixture.sandbox.faults.add({ kind: 'reset-after-body', match: { method: 'POST', path: FIRST_POST }, count: 1 });
     const file = await bed.randomFile('mine.txt', 1000);
-    const result = await sender.settled(
-      (await sender.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW, localId: 'REF-1' })).id,
+    const result = await sender.queue.settled(
+      (await sender.queue.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW, localId: 'REF-1' }))
+        .id,
     );
     expect(result.state).toBe('done');
     expect(delivered()).toEqual([result.messageId]);
   });
 
   it('keeps checking while MESH cannot be asked, then settles it', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     bed.fixture.sandbox.faults.add({ kind: 'reset-after-body', match: { method: 'POST', path: FIRST_POST }, count: 1 });
     bed.fixture.sandbox.faults.add({ kind: 'status', status: 503, match: { method: 'GET', path: '/outbox/tracking/' }, count: 12 });
     const { result } = await send(sender, 5000);
@@ -196,7 +205,7 @@ describe('a first POST whose answer was lost', () => {
   });
 
   it('survives a burst of 5xx longer than the client’s own retries', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     bed.fixture.sandbox.faults.add({ kind: 'status', status: 503, match: { method: 'POST', path: FIRST_POST }, count: 12 });
     const { result } = await send(sender, 5000);
     expect(result.state).toBe('done');

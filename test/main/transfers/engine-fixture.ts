@@ -1,5 +1,6 @@
 /**
- * The MESH emulator over mutual TLS plus transfer engines for its mailboxes,
+ * The MESH emulator over mutual TLS plus the transfer queue and mailbox
+ * activity for each of its mailboxes (built together by createTransfers),
  * each with its own state folder and download folder, so engine tests read as
  * what they test. Fast retries throughout: faults resolve in milliseconds.
  */
@@ -12,7 +13,7 @@ import { silentLogger } from '../../../main/log/logger';
 import type { MeshClientOptions } from '../../../main/mesh/client';
 import { MeshTransferClient } from '../../../main/mesh/local-id-tracking';
 import type { SandboxOptions } from '../../../main/sandbox';
-import { TransferEngine, type MailboxTransferSettings, type TransferEngineOptions } from '../../../main/transfers';
+import { createTransfers, type MailboxTransferSettings, type Transfers, type TransfersOptions } from '../../../main/transfers';
 import { startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
 
 export const SENDER = 'X26ABC1';
@@ -24,18 +25,14 @@ export interface EngineBed {
   fixture: MeshFixture;
   dir: string;
   client(mailboxId: string): MeshTransferClient;
-  /** A started engine acting for mailboxId (profile id = mailbox id). */
-  engine(
-    mailboxId: string,
-    overrides?: Partial<TransferEngineOptions>,
-    settings?: Partial<MailboxTransferSettings>,
-  ): Promise<TransferEngine>;
+  /** A started queue and its mailbox activity acting for mailboxId (profile id = mailbox id). */
+  transfers(mailboxId: string, overrides?: Partial<TransfersOptions>, settings?: Partial<MailboxTransferSettings>): Promise<Transfers>;
   downloadFolder(mailboxId: string): string;
   /** Writes a file of random bytes and returns its path and SHA-256. */
   randomFile(name: string, size: number): Promise<{ path: string; sha256: string }>;
   /** The sandbox's status for a message (newest event). */
   status(messageId: string): string | undefined;
-  /** Between tests: shuts down this test's engines, clears faults and the sandbox, and moves to fresh download folders. */
+  /** Between tests: shuts down this test's transfers, clears faults and the sandbox, and moves to fresh download folders. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -53,7 +50,7 @@ export async function startEngineBed(
   const fixture = await startMeshFixture({ store: { kind: 'memory' }, ...sandboxOptions });
   const dir = await mkdtemp(join(tmpdir(), 'engine-test-'));
   const clients = new Map<string, MeshTransferClient>();
-  const engines: TransferEngine[] = [];
+  const opened: Transfers[] = [];
   let engineCount = 0;
   let generation = 0;
   const client = (mailboxId: string): MeshTransferClient => {
@@ -75,9 +72,9 @@ export async function startEngineBed(
     dir,
     client,
     downloadFolder,
-    async engine(mailboxId, overrides = {}, settings = {}) {
+    async transfers(mailboxId, overrides = {}, settings = {}) {
       engineCount += 1;
-      const engine = new TransferEngine({
+      const transfers = createTransfers({
         stateFolder: join(dir, `state-${mailboxId}-${engineCount}`),
         clientFor: () => client(mailboxId),
         mailboxSettings: () => ({ downloadFolder: downloadFolder(mailboxId), acknowledge: 'after-save', autoDownload: false, ...settings }),
@@ -89,9 +86,9 @@ export async function startEngineBed(
         shutdownGraceMs: 2_000,
         ...overrides,
       });
-      await engine.start();
-      engines.push(engine);
-      return engine;
+      await transfers.start();
+      opened.push(transfers);
+      return transfers;
     },
     async randomFile(name, size) {
       const folder = join(dir, 'outgoing');
@@ -105,13 +102,13 @@ export async function startEngineBed(
       return fixture.sandbox.message(messageId)?.events[0]?.status;
     },
     async reset() {
-      await Promise.allSettled(engines.splice(0).map((engine) => engine.shutdown()));
+      await Promise.allSettled(opened.splice(0).map((transfers) => transfers.shutdown()));
       fixture.sandbox.faults.clear();
       await fixture.sandbox.reset();
       generation += 1;
     },
     async close() {
-      await Promise.allSettled(engines.map((engine) => engine.shutdown()));
+      await Promise.allSettled(opened.map((transfers) => transfers.shutdown()));
       for (const existing of clients.values()) existing.close();
       await fixture.close();
       await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TransferClient, TransferEngine, TransferProgress } from '../../../main/transfers';
+import type { TransferClient, Transfers, TransferProgress } from '../../../main/transfers';
 import { MiB, RECIPIENT, SENDER, WORKFLOW, sha256OfFile, startEngineBed, type EngineBed } from './engine-fixture';
 
 let bed: EngineBed;
@@ -17,16 +17,22 @@ beforeEach(async () => {
 
 const DAY = 24 * 3_600_000;
 
-async function sendAndWait(engine: TransferEngine, size: number, extra: { fileName?: string; localId?: string } = {}) {
+async function sendAndWait(engine: Transfers, size: number, extra: { fileName?: string; localId?: string } = {}) {
   const file = await bed.randomFile(`f-${Math.random().toString(36).slice(2)}.bin`, size);
-  const queued = await engine.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW, ...extra });
-  return { file, result: await engine.settled(queued.id) };
+  const queued = await engine.queue.enqueueUpload({
+    profileId: SENDER,
+    filePath: file.path,
+    to: RECIPIENT,
+    workflowId: WORKFLOW,
+    ...extra,
+  });
+  return { file, result: await engine.queue.settled(queued.id) };
 }
 
 /** Resolves with the first progress event that matches. */
-function waitFor(engine: TransferEngine, predicate: (progress: TransferProgress) => boolean): Promise<TransferProgress> {
+function waitFor(engine: Transfers, predicate: (progress: TransferProgress) => boolean): Promise<TransferProgress> {
   return new Promise((resolve) => {
-    const stop = engine.onProgress((progress) => {
+    const stop = engine.queue.onProgress((progress) => {
       if (!predicate(progress)) return;
       stop();
       resolve(progress);
@@ -36,7 +42,7 @@ function waitFor(engine: TransferEngine, predicate: (progress: TransferProgress)
 
 describe('hostile file names from senders', () => {
   it('land safely inside the download folder', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     const names = [
       '..\\..\\Windows\\evil.exe',
       '../../.bashrc',
@@ -51,9 +57,9 @@ describe('hostile file names from senders', () => {
       'x.mesh.json',
     ];
     for (const fileName of names) await sendAndWait(sender, 100, { fileName });
-    const recipient = await bed.engine(RECIPIENT, {}, { autoDownload: true });
-    await recipient.pollInbox(RECIPIENT);
-    const results = await Promise.all(recipient.list().map((t) => recipient.settled(t.id)));
+    const recipient = await bed.transfers(RECIPIENT, {}, { autoDownload: true });
+    await recipient.activity.pollInbox(RECIPIENT);
+    const results = await Promise.all(recipient.queue.list().map((t) => recipient.queue.settled(t.id)));
     expect(results).toHaveLength(names.length);
     const folder = bed.downloadFolder(RECIPIENT);
     for (const result of results) {
@@ -77,7 +83,7 @@ describe('hostile file names from senders', () => {
 
 describe('non-delivery reports', () => {
   it('are matched to the sent message, shown with reason and code, and acknowledged', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     const { result } = await sendAndWait(sender, 1000);
     const sandbox = bed.fixture.sandbox;
     sandbox.advanceClock(6 * DAY);
@@ -85,9 +91,9 @@ describe('non-delivery reports', () => {
     sandbox.advanceClock(-6 * DAY);
     expect(reportId).toBeTruthy();
 
-    const poll = await sender.pollInbox(SENDER);
+    const poll = await sender.activity.pollInbox(SENDER);
     expect(poll).toMatchObject({ reports: 1, newMessages: 1 });
-    const [sent] = await sender.sentHistory(SENDER);
+    const [sent] = await sender.activity.sentHistory(SENDER);
     expect(sent).toMatchObject({
       messageId: result.messageId,
       status: 'undeliverable',
@@ -96,8 +102,8 @@ describe('non-delivery reports', () => {
     });
     expect(sent!.nonDelivery?.description).toMatch(/\S/);
     expect(bed.status(reportId!)).toBe('acknowledged');
-    expect(await sender.inbox(SENDER)).toEqual([]);
-    expect(await sender.unmatchedReports(SENDER)).toEqual([]);
+    expect(await sender.activity.inbox(SENDER)).toEqual([]);
+    expect(await sender.activity.unmatchedReports(SENDER)).toEqual([]);
   });
 
   it('that match nothing sent from here are kept, then acknowledged', async () => {
@@ -108,9 +114,9 @@ describe('non-delivery reports', () => {
     sandbox.advanceClock(6 * DAY);
     const [reportId] = await sandbox.expireMessages();
     sandbox.advanceClock(-6 * DAY);
-    const sender = await bed.engine(SENDER);
-    await sender.pollInbox(SENDER);
-    expect(await sender.unmatchedReports(SENDER)).toEqual([
+    const sender = await bed.transfers(SENDER);
+    await sender.activity.pollInbox(SENDER);
+    expect(await sender.activity.unmatchedReports(SENDER)).toEqual([
       expect.objectContaining({ reportMessageId: reportId, linkedMessageId: messageId, code: '14' }),
     ]);
     expect(bed.status(reportId!)).toBe('acknowledged');
@@ -137,12 +143,12 @@ describe('polling', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const recipient = await bed.engine(RECIPIENT, { clientFor: () => counting, pageSize: 10 });
-    const first = await recipient.pollInbox(RECIPIENT);
+    const recipient = await bed.transfers(RECIPIENT, { clientFor: () => counting, pageSize: 10 });
+    const first = await recipient.activity.pollInbox(RECIPIENT);
     expect(first).toMatchObject({ listed: 23, newMessages: 23, moreWaiting: false, handshake: true });
-    expect(await recipient.pollInbox(RECIPIENT)).toMatchObject({ listed: 23, newMessages: 0 });
+    expect(await recipient.activity.pollInbox(RECIPIENT)).toMatchObject({ listed: 23, newMessages: 0 });
     expect(heads).toBe(23);
-    const inbox = await recipient.inbox(RECIPIENT);
+    const inbox = await recipient.activity.inbox(RECIPIENT);
     expect(inbox).toHaveLength(23);
     expect(inbox[0]).toMatchObject({
       facts: { from: SENDER, workflowId: WORKFLOW, subject: 'Message 0', fileName: 'm0.txt', messageType: 'DATA' },
@@ -151,7 +157,7 @@ describe('polling', () => {
     });
     expect(new Date(inbox[0]!.expiresAt).getTime() - new Date(inbox[0]!.receivedAt).getTime()).toBe(5 * DAY);
     // Within five minutes of the last check, "check now" says when it may check again.
-    const refused = await recipient.checkNow(RECIPIENT);
+    const refused = await recipient.activity.checkNow(RECIPIENT);
     expect(refused.checked).toBe(false);
     expect(refused.checked === false && refused.nextAllowedAt.getTime() - Date.now()).toBeGreaterThan(4 * 60_000);
   });
@@ -162,17 +168,17 @@ describe('polling', () => {
       const file = await bed.randomFile(`b${i}.txt`, 10);
       await raw.sendFile(file.path, { to: RECIPIENT, workflowId: WORKFLOW });
     }
-    const recipient = await bed.engine(RECIPIENT, { pageSize: 10, maxMessagesPerPoll: 10 }, { autoDownload: true });
-    const first = await recipient.checkNow(RECIPIENT);
+    const recipient = await bed.transfers(RECIPIENT, { pageSize: 10, maxMessagesPerPoll: 10 }, { autoDownload: true });
+    const first = await recipient.activity.checkNow(RECIPIENT);
     expect(first).toMatchObject({ checked: true, result: { listed: 10, downloadsQueued: 10, moreWaiting: true } });
     expect(first.checked && first.result.nextPollAt.getTime()).toBeLessThanOrEqual(Date.now());
-    await Promise.all(recipient.list().map((t) => recipient.settled(t.id)));
-    const second = await recipient.checkNow(RECIPIENT);
+    await Promise.all(recipient.queue.list().map((t) => recipient.queue.settled(t.id)));
+    const second = await recipient.activity.checkNow(RECIPIENT);
     expect(second).toMatchObject({ checked: true, result: { listed: 3, newMessages: 3, downloadsQueued: 3, moreWaiting: false } });
-    await Promise.all(recipient.list().map((t) => recipient.settled(t.id)));
+    await Promise.all(recipient.queue.list().map((t) => recipient.queue.settled(t.id)));
     expect(bed.fixture.sandbox.inbox(RECIPIENT)).toEqual([]);
     expect((await readdir(bed.downloadFolder(RECIPIENT))).filter((name) => !name.endsWith('.mesh.json'))).toHaveLength(13);
-    expect((await recipient.checkNow(RECIPIENT)).checked).toBe(false);
+    expect((await recipient.activity.checkNow(RECIPIENT)).checked).toBe(false);
   });
 
   it('polls on its own schedule: at once on start, then not again within the floor', async () => {
@@ -192,21 +198,21 @@ describe('polling', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const recipient = await bed.engine(RECIPIENT, { clientFor: () => counting }, { autoDownload: true });
+    const recipient = await bed.transfers(RECIPIENT, { clientFor: () => counting }, { autoDownload: true });
     const queued = new Promise<TransferProgress>((resolve) => {
-      const stop = recipient.onProgress((p) => {
+      const stop = recipient.queue.onProgress((p) => {
         if (p.kind === 'download' && p.state === 'done') {
           stop();
           resolve(p);
         }
       });
     });
-    recipient.startPolling(RECIPIENT);
+    recipient.activity.startPolling(RECIPIENT);
     const received = await queued;
     expect(await sha256OfFile(received.savedPath!)).toBe(file.sha256);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(listings).toBe(1);
-    recipient.stopPolling(RECIPIENT);
+    recipient.activity.stopPolling(RECIPIENT);
     expect(bed.fixture.sandbox.lastHandshake(RECIPIENT)).toBeDefined();
   });
 
@@ -215,129 +221,129 @@ describe('polling', () => {
     const file = await bed.randomFile('old.txt', 10);
     await raw.sendFile(file.path, { to: RECIPIENT, workflowId: WORKFLOW });
     let now = Date.now();
-    const recipient = await bed.engine(RECIPIENT, { clock: () => new Date(now) });
-    await recipient.pollInbox(RECIPIENT);
-    expect((await recipient.inbox(RECIPIENT))[0]).toMatchObject({ expiringSoon: false });
+    const recipient = await bed.transfers(RECIPIENT, { clock: () => new Date(now) });
+    await recipient.activity.pollInbox(RECIPIENT);
+    expect((await recipient.activity.inbox(RECIPIENT))[0]).toMatchObject({ expiringSoon: false });
     now += 4.5 * DAY;
-    expect((await recipient.inbox(RECIPIENT))[0]).toMatchObject({ expiringSoon: true, expired: false });
+    expect((await recipient.activity.inbox(RECIPIENT))[0]).toMatchObject({ expiringSoon: true, expired: false });
   });
 });
 
 describe('sent history tracking', () => {
   it('follows accepted → acknowledged politely and stops once final', async () => {
     let now = Date.now();
-    const sender = await bed.engine(SENDER, { clock: () => new Date(now) });
+    const sender = await bed.transfers(SENDER, { clock: () => new Date(now) });
     const { result } = await sendAndWait(sender, 1000);
-    expect(await sender.refreshTracking(SENDER)).toEqual([]);
-    const [accepted] = await sender.refreshTracking(SENDER, { onDemand: true });
+    expect(await sender.activity.refreshTracking(SENDER)).toEqual([]);
+    const [accepted] = await sender.activity.refreshTracking(SENDER, { onDemand: true });
     expect(accepted).toMatchObject({ messageId: result.messageId, status: 'accepted', recipientName: 'County Hospital Pathology' });
-    expect(await sender.refreshTracking(SENDER, { onDemand: true })).toEqual([]);
+    expect(await sender.activity.refreshTracking(SENDER, { onDemand: true })).toEqual([]);
 
     await bed.client(RECIPIENT).acknowledge(result.messageId!);
     now += 15 * 60_000;
-    const [acknowledged] = await sender.refreshTracking(SENDER);
+    const [acknowledged] = await sender.activity.refreshTracking(SENDER);
     expect(acknowledged).toMatchObject({ status: 'acknowledged' });
     now += 60 * 60_000;
-    expect(await sender.refreshTracking(SENDER)).toEqual([]);
-    expect(await sender.refreshTracking(SENDER, { onDemand: true })).toEqual([]);
-    expect((await sender.sentHistory(SENDER))[0]).toMatchObject({ status: 'acknowledged' });
+    expect(await sender.activity.refreshTracking(SENDER)).toEqual([]);
+    expect(await sender.activity.refreshTracking(SENDER, { onDemand: true })).toEqual([]);
+    expect((await sender.activity.sentHistory(SENDER))[0]).toMatchObject({ status: 'acknowledged' });
   });
 });
 
 describe('cancel, pause and resume', () => {
   it('cancelling a chunked send before its last chunk leaves nothing delivered', async () => {
-    const sender = await bed.engine(SENDER, { progressIntervalMs: 0 });
+    const sender = await bed.transfers(SENDER, { progressIntervalMs: 0 });
     bed.fixture.sandbox.faults.add({ kind: 'delay', ms: 400, match: { method: 'POST', path: '/outbox/[^/]+/3$' }, count: 1 });
     const file = await bed.randomFile('big.bin', 4 * MiB);
-    const queued = await sender.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
+    const queued = await sender.queue.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
     await waitFor(sender, (p) => p.id === queued.id && p.chunk?.k === 3);
-    const outcome = await sender.cancel(queued.id);
+    const outcome = await sender.queue.cancel(queued.id);
     expect(outcome.cancelled).toBe(true);
     expect(outcome.progress.note).toMatch(/unfinished copy .* never be delivered/);
     const messageId = outcome.progress.messageId!;
     expect(bed.status(messageId)).toBe('uploading');
     expect(bed.fixture.sandbox.inbox(RECIPIENT)).toEqual([]);
-    expect(await sender.sentHistory(SENDER)).toEqual([]);
+    expect(await sender.activity.sentHistory(SENDER)).toEqual([]);
   });
 
   it('refuses to cancel once the last chunk is on the wire, and says why', async () => {
-    const sender = await bed.engine(SENDER, { progressIntervalMs: 0 });
+    const sender = await bed.transfers(SENDER, { progressIntervalMs: 0 });
     bed.fixture.sandbox.faults.add({ kind: 'delay', ms: 400, match: { method: 'POST', path: '/outbox/[^/]+/2$' }, count: 1 });
     const file = await bed.randomFile('two.bin', MiB + 10);
-    const queued = await sender.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
+    const queued = await sender.queue.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
     const inFlight = await waitFor(sender, (p) => p.id === queued.id && p.chunk?.k === 2 && !p.cancellable);
     expect(inFlight.cancellable).toBe(false);
-    const outcome = await sender.cancel(queued.id);
+    const outcome = await sender.queue.cancel(queued.id);
     expect(outcome).toMatchObject({ cancelled: false, reason: expect.stringMatching(/too late to cancel: the last part/) });
-    expect((await sender.settled(queued.id)).state).toBe('done');
+    expect((await sender.queue.settled(queued.id)).state).toBe('done');
     expect(bed.fixture.sandbox.inbox(RECIPIENT)).toHaveLength(1);
   });
 
   it('refuses to cancel a single-chunk send once its POST is on the wire', async () => {
-    const sender = await bed.engine(SENDER, { progressIntervalMs: 0 });
+    const sender = await bed.transfers(SENDER, { progressIntervalMs: 0 });
     bed.fixture.sandbox.faults.add({ kind: 'delay', ms: 400, match: { method: 'POST', path: '/outbox$' }, count: 1 });
     const file = await bed.randomFile('one.bin', 1000);
-    const queued = await sender.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
+    const queued = await sender.queue.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
     await waitFor(sender, (p) => p.id === queued.id && !p.cancellable);
-    const outcome = await sender.cancel(queued.id);
+    const outcome = await sender.queue.cancel(queued.id);
     expect(outcome).toMatchObject({ cancelled: false, reason: expect.stringMatching(/sent in one piece cannot be called back/) });
-    expect((await sender.settled(queued.id)).state).toBe('done');
+    expect((await sender.queue.settled(queued.id)).state).toBe('done');
   });
 
   it('cancelling a download removes the partial file and leaves the message in the inbox', async () => {
-    const sender = await bed.engine(SENDER);
+    const sender = await bed.transfers(SENDER);
     const { result } = await sendAndWait(sender, 3 * MiB);
-    const recipient = await bed.engine(RECIPIENT, { progressIntervalMs: 0 });
+    const recipient = await bed.transfers(RECIPIENT, { progressIntervalMs: 0 });
     bed.fixture.sandbox.faults.add({ kind: 'delay', ms: 400, match: { method: 'GET', path: '/inbox/[^/]+/2$' }, count: 1 });
-    const queued = await recipient.enqueueDownload({ profileId: RECIPIENT, messageId: result.messageId! });
+    const queued = await recipient.queue.enqueueDownload({ profileId: RECIPIENT, messageId: result.messageId! });
     await waitFor(recipient, (p) => p.id === queued.id && p.chunk?.k === 2);
-    expect((await recipient.cancel(queued.id)).cancelled).toBe(true);
+    expect((await recipient.queue.cancel(queued.id)).cancelled).toBe(true);
     expect(await readdir(bed.downloadFolder(RECIPIENT))).toEqual([]);
     expect(bed.status(result.messageId!)).toBe('accepted');
   });
 
   it('pauses a send at a safe point and resumes it to exactly one delivered message', async () => {
-    const sender = await bed.engine(SENDER, { progressIntervalMs: 0 });
+    const sender = await bed.transfers(SENDER, { progressIntervalMs: 0 });
     bed.fixture.sandbox.faults.add({ kind: 'delay', ms: 300, match: { method: 'POST', path: '/outbox/[^/]+/2$' }, count: 1 });
     const file = await bed.randomFile('pausing.bin', 3 * MiB);
-    const queued = await sender.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
+    const queued = await sender.queue.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
     await waitFor(sender, (p) => p.id === queued.id && p.chunk?.k === 2);
-    const paused = await sender.pause(queued.id);
+    const paused = await sender.queue.pause(queued.id);
     expect(paused.state).toBe('paused');
     expect(bed.status(paused.messageId!)).toBe('uploading');
-    await sender.resume(queued.id);
-    const done = await sender.settled(queued.id);
+    await sender.queue.resume(queued.id);
+    const done = await sender.queue.settled(queued.id);
     expect(done.state).toBe('done');
     expect(bed.fixture.sandbox.outbox(SENDER)).toEqual([done.messageId]);
-    const recipient = await bed.engine(RECIPIENT, {}, { autoDownload: true });
-    await recipient.pollInbox(RECIPIENT);
-    const received = await recipient.settled(recipient.list()[0]!.id);
+    const recipient = await bed.transfers(RECIPIENT, {}, { autoDownload: true });
+    await recipient.activity.pollInbox(RECIPIENT);
+    const received = await recipient.queue.settled(recipient.queue.list()[0]!.id);
     expect(await sha256OfFile(received.savedPath!)).toBe(file.sha256);
   });
 
   it('carries on after a shutdown from the journal, in a new engine', async () => {
-    const sender = await bed.engine(SENDER, { progressIntervalMs: 0, stateFolder: join(bed.dir, 'shared-state') });
+    const sender = await bed.transfers(SENDER, { progressIntervalMs: 0, stateFolder: join(bed.dir, 'shared-state') });
     bed.fixture.sandbox.faults.add({ kind: 'delay', ms: 300, match: { method: 'POST', path: '/outbox/[^/]+/3$' }, count: 1 });
     const file = await bed.randomFile('restart.bin', 4 * MiB);
-    const queued = await sender.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
+    const queued = await sender.queue.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
     await waitFor(sender, (p) => p.id === queued.id && p.chunk?.k === 3);
     await sender.shutdown();
-    expect(sender.get(queued.id)?.state).toBe('queued');
-    const again = await bed.engine(SENDER, { stateFolder: join(bed.dir, 'shared-state') });
-    const done = await again.settled(queued.id);
+    expect(sender.queue.get(queued.id)?.state).toBe('queued');
+    const again = await bed.transfers(SENDER, { stateFolder: join(bed.dir, 'shared-state') });
+    const done = await again.queue.settled(queued.id);
     expect(done.state).toBe('done');
     expect(bed.fixture.sandbox.outbox(SENDER)).toEqual([done.messageId]);
-    expect((await again.sentHistory(SENDER))[0]).toMatchObject({ messageId: done.messageId });
+    expect((await again.activity.sentHistory(SENDER))[0]).toMatchObject({ messageId: done.messageId });
   });
 });
 
 describe('concurrency', () => {
   it('runs at most the configured number of transfers at once and finishes them all', async () => {
-    const sender = await bed.engine(SENDER, { concurrency: 2, progressIntervalMs: 0 });
+    const sender = await bed.transfers(SENDER, { concurrency: 2, progressIntervalMs: 0 });
     bed.fixture.sandbox.faults.add({ kind: 'delay', ms: 60, match: { method: 'POST' }, count: 'always' });
     const running = new Set<string>();
     let most = 0;
-    sender.onProgress((p) => {
+    sender.queue.onProgress((p) => {
       if (p.state === 'running') running.add(p.id);
       else running.delete(p.id);
       most = Math.max(most, running.size);
@@ -345,8 +351,8 @@ describe('concurrency', () => {
     const files = await Promise.all(Array.from({ length: 5 }, (_, i) => bed.randomFile(`c${i}.bin`, 1000 + i)));
     const queued = [];
     for (const file of files)
-      queued.push(await sender.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW }));
-    const results = await Promise.all(queued.map((q) => sender.settled(q.id)));
+      queued.push(await sender.queue.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW }));
+    const results = await Promise.all(queued.map((q) => sender.queue.settled(q.id)));
     expect(results.map((r) => r.state)).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(most).toBe(2);
     expect(bed.fixture.sandbox.inbox(RECIPIENT)).toHaveLength(5);

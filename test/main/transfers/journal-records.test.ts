@@ -311,18 +311,18 @@ describe('the engine after a bad record', () => {
       JSON.stringify({ ...upload('kept'), state: 'cancelled', updatedAt: new Date().toISOString() }),
     );
 
-    const engine = await bed.engine(SENDER, { stateFolder });
-    expect(engine.setAsideRecords()).toEqual([
+    const engine = await bed.transfers(SENDER, { stateFolder });
+    expect(engine.queue.setAsideRecords()).toEqual([
       expect.objectContaining({
         file: join(stateFolder, 'journal', 'broken.json'),
         movedTo: join(stateFolder, 'journal', 'broken.json.unreadable'),
       }),
     ]);
-    expect(engine.list().map((t) => t.id)).toContain('kept');
+    expect(engine.queue.list().map((t) => t.id)).toContain('kept');
 
     const file = await bed.randomFile('after.csv', 2048);
-    const queued = await engine.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
-    const sent = await engine.settled(queued.id);
+    const queued = await engine.queue.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
+    const sent = await engine.queue.settled(queued.id);
     expect(sent.state).toBe('done');
     expect(bed.status(sent.messageId ?? '')).toBeTruthy();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withoutRecordedTwice } from '../../../main/transfers/engine';
+import { withoutRecordedTwice } from '../../../main/transfers/mailbox-activity';
 import type { SentRecord } from '../../../main/transfers/mailbox-store';
 
 function send(transferId: string, extra: Partial<SentRecord> = {}): SentRecord {
