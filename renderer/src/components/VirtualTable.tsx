@@ -47,6 +47,13 @@ interface VirtualTableProps<T, K extends string> {
   describedBy?: string;
   /** Told the rows rendered (first to last index) whenever they change, for a list whose rows arrive page by page. */
   onVisibleRange?(first: number, last: number): void;
+  /**
+   * Where the row with this id is, for a list too long to search on every render (the Activity view's 100,000
+   * entries); -1 when it is not in the list. Without it the rows are searched.
+   */
+  indexOf?(id: string): number;
+  /** The rows never move within the list (they are places, filled in as pages arrive): keyed by position, not id. */
+  keyedByPosition?: boolean;
 }
 
 // A fixed row height keeps scrolling cheap for thousands of rows.
@@ -118,12 +125,13 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
   const scrollRef = useRef<HTMLDivElement>(null);
   // Kept the same between renders: the virtualizer lays out every row again whenever this changes, which for a
   // list of 100,000 rows is a long frame on each scroll step.
+  const { keyedByPosition, indexOf } = props;
   const getItemKey = useCallback(
     (index: number) => {
       const item = items[index];
-      return item === undefined ? index : getId(item);
+      return item === undefined || keyedByPosition ? index : getId(item);
     },
-    [items, getId],
+    [items, getId, keyedByPosition],
   );
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -136,7 +144,7 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
     observeElementRect: observeWithFallback,
     getItemKey,
   });
-  const activeIndex = activeId === undefined ? -1 : items.findIndex((item) => getId(item) === activeId);
+  const activeIndex = activeId === undefined ? -1 : indexOf ? indexOf(activeId) : items.findIndex((item) => getId(item) === activeId);
   const rowId = (id: string) => `${idPrefix}-row-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
   const moveTo = (index: number) => {

@@ -5,6 +5,7 @@ import { useActivityStore } from '../state/activity-store';
 import {
   counterpartWords,
   describeFields,
+  ACTIVITY_PAGE_SIZE,
   DIRECTION_CHOICES,
   entryAt,
   entryTopic,
@@ -214,12 +215,19 @@ export function ActivityView() {
     [pages],
   );
   // Only a row already on screen can be chosen, so its entry is in a page that has arrived.
+  const rowWithId = useCallback(
+    (id: string) => {
+      for (const [page, entries] of Object.entries(pages)) {
+        const at = entries.findIndex((candidate) => String(candidate.sequence) === id);
+        if (at >= 0) return Number(page) * ACTIVITY_PAGE_SIZE + at;
+      }
+      return -1;
+    },
+    [pages],
+  );
   const entryWithId = (id: string) => {
-    for (const page of Object.values(pages)) {
-      const entry = page.find((candidate) => String(candidate.sequence) === id);
-      if (entry) return entry;
-    }
-    return undefined;
+    const row = rowWithId(id);
+    return row < 0 ? undefined : entryAt(pages, row);
   };
   const showRows = useActivityStore((s) => s.showRows);
   const mailboxIds = useMemo(() => [...new Set(mailboxes.map((m) => m.mailboxId))].sort(), [mailboxes]);
@@ -374,6 +382,8 @@ export function ActivityView() {
               items={rows}
               getId={rowId}
               onVisibleRange={showRows}
+              indexOf={rowWithId}
+              keyedByPosition
               columns={columns}
               rowHeight={ROW_HEIGHTS[effectiveDensity(view, window.innerHeight)]}
               widths={layout?.widths}
