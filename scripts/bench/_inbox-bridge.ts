@@ -11,22 +11,11 @@ import type { RequestName } from '../../main/contract/channels';
 import type { InboxItem, MailboxSummary, Reply, SettingsSnapshot } from '../../main/contract';
 import type { RequestResults } from '../../main/contract/schemas';
 import { createMeshApi } from '../../preload/create-api';
+import { seededRandom } from './_seeded';
 
 export const INBOX_ANSWERED_MARK = 'bench:inbox-answered';
 const PROFILE_ID = 'bench-profile';
 const DAY_MS = 24 * 60 * 60_000;
-
-/** A small seeded generator, so every run renders the same inbox. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SENDERS = [
   { mailboxId: 'X26OT123', name: 'Pathology results', organisation: 'Leeds Teaching Hospitals NHS Trust' },

@@ -25,6 +25,7 @@ import { canonicalJson, entryHash } from '../../main/audit/canonical';
 import { AUDIT_FORMAT_VERSION, GENESIS_HASH, type AuditAction } from '../../main/audit/entry';
 import { auditFileName } from '../../main/audit/trail';
 import type { FrameRecording } from './_inbox-probe';
+import { seededRandom } from './_seeded';
 
 const { values } = parseArgs({
   options: {
@@ -44,18 +45,6 @@ const LONG_FRAME_MS = 50;
 const STEP_PIXELS = 240;
 const STEP_FRAMES = 600;
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
-
-/** A small seeded generator, so every run writes the same trail. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MAILBOXES = ['X26ABC1', 'X26ABC2', 'RX1RA001'];
 const PARTIES = ['X26OT123', 'RX1RA001', 'YGM24GPX', 'X26HC004', 'A91023OT'];
