@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ActivityEntry, ActivityList, ActivitySummary } from '../../../main/contract';
+import type { ActivityEntry, ActivityFilter, ActivityList, ActivitySummary } from '../../../main/contract';
 import { mesh, messageFor, unwrap } from '../mesh';
 import { countOf } from '../lib/format';
 import {
@@ -53,6 +53,8 @@ interface ActivityState {
 let generation = 0;
 /** Pages asked for and not yet answered, in this generation. */
 let asked = new Set<number>();
+/** What this generation's pages are of: fixed when it starts, so a page asked for while the person types still fits the rest. */
+let query: { filter: ActivityFilter; oldestFirst: boolean } = { filter: {}, oldestFirst: false };
 let typingTimer: ReturnType<typeof setTimeout> | undefined;
 /** Typing in the search box waits this long after the last key before asking main again. */
 const TYPING_PAUSE_MS = 250;
@@ -73,22 +75,17 @@ function offerDownload(fileName: string, mimeType: string, text: string): void {
 
 export const useActivityStore = create<ActivityState>((set, get) => {
   const fetchPage = async (page: number, mine: number, fresh = false) => {
-    const request = activityRequest(get().fields);
-    if ('problem' in request) return;
+    const { filter, oldestFirst } = query;
     asked.add(page);
     const list = await mesh()
-      .listActivity(request.filter, {
-        offset: page * ACTIVITY_PAGE_SIZE,
-        limit: ACTIVITY_PAGE_SIZE,
-        ...(get().sort.direction === 'asc' ? { oldestFirst: true } : {}),
-      })
+      .listActivity(filter, { offset: page * ACTIVITY_PAGE_SIZE, limit: ACTIVITY_PAGE_SIZE, ...(oldestFirst ? { oldestFirst: true } : {}) })
       .then(unwrap);
     if (mine !== generation) return;
     asked.delete(page);
     set((state) => ({
       pages: fresh ? { [page]: list.entries } : { ...state.pages, [page]: list.entries },
       matched: list.matched,
-      filtered: Object.keys(request.filter).length > 0,
+      filtered: Object.keys(filter).length > 0,
       total: list.total,
       summary: list.summary,
       verified: list.verified,
@@ -111,6 +108,7 @@ export const useActivityStore = create<ActivityState>((set, get) => {
       }
       const mine = ++generation;
       asked = new Set();
+      query = { filter: request.filter, oldestFirst: get().sort.direction === 'asc' };
       set({ loading: true, fieldProblem: undefined });
       try {
         // The first page replaces every page: the others are asked for again as they come into view.

@@ -246,29 +246,23 @@ export function ActivityView() {
           <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 app-muted">Everything this computer sent and received through MESH</p>
           <span className="app-title-row__spacer" />
           <div className="app-check">
-            <button
-              type="button"
-              className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
-              disabled={exporting}
-              onClick={() => void store.exportAs('csv')}
-            >
-              Export CSV
-            </button>
-            <button
-              type="button"
-              className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
-              disabled={exporting}
-              onClick={() => void store.exportAs('json')}
-            >
-              Export JSON
-            </button>
-            <button
-              type="button"
-              className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
-              onClick={() => window.print()}
-            >
-              Print summary
-            </button>
+            {(
+              [
+                ['Export CSV', () => void store.exportAs('csv'), exporting],
+                ['Export JSON', () => void store.exportAs('json'), exporting],
+                ['Print summary', () => window.print(), false],
+              ] as const
+            ).map(([label, onClick, disabled]) => (
+              <button
+                key={label}
+                type="button"
+                className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
+                disabled={disabled}
+                onClick={onClick}
+              >
+                {label}
+              </button>
+            ))}
             <ViewMenu
               columns={allColumns.map((column) => ({ id: column.id, header: column.header, shown: columns.includes(column) }))}
               onToggleColumn={(id, visible) =>

@@ -4,7 +4,7 @@
 // handler rejects, a second handler for a channel throws, arguments and
 // replies are structured-cloned, and only a File the person picked has a path.
 // Behind it are the real services, sending over mutual TLS to the emulator.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,7 @@ const { startMeshFixture } = await import('../../support/mesh-fixture');
 const { createAppServices } = await import('../../../main/services/app-services');
 const { createLogger } = await import('../../../main/log/logger');
 const { connectIpc } = await import('../../../main/app/ipc');
+const { electronPlatform } = await import('../../../main/app/platform');
 const { allRequestNames, bridgeOnlyRequestNames, requestChannel, requestNames } = await import('../../../main/contract/channels');
 const { ipcRenderer } = await import('electron');
 
@@ -103,6 +104,8 @@ beforeAll(async () => {
     log,
     policyPath: join(folder, 'no-policy.json'),
     keychainService,
+    // The app's own platform, its folder dialog answered as the app's test mode does (MESH_DESKTOP_TEST_FOLDER).
+    platform: electronPlatform(() => window as never, { MESH_DESKTOP_TEST_MODE: '1', MESH_DESKTOP_TEST_FOLDER: join(folder, 'chosen') }),
   });
   disconnect = connectIpc(services, () => window as never, log);
   await import('../../../preload/electron');
@@ -197,5 +200,24 @@ describe('the Electron bridge, preload and main together', () => {
     expect(fromSubframe.ok).toBe(false);
     const noFrame = (await handler({ senderFrame: null }, ['/etc/passwd'])) as Reply<unknown>;
     expect(noFrame.ok).toBe(false);
+  });
+
+  it('reads the activity record a page at a time and saves an export in the folder the person chose', async () => {
+    const first = value(await api.listActivity({}, { offset: 0, limit: 1 }));
+    expect(first.entries).toHaveLength(1);
+    expect(first.matched).toBeGreaterThanOrEqual(1);
+    expect(first.verified.ok).toBe(true);
+    const refused = await api.listActivity({}, { offset: 0, limit: 5000 });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    if (!refused.ok) expect(refused.error.message).toMatch(/at most 1000/);
+
+    mkdirSync(join(folder, 'chosen'), { recursive: true });
+    const saved = value(await api.exportActivity({}, 'csv'));
+    expect(saved).toMatchObject({ kind: 'saved', entries: first.matched });
+    if (saved.kind !== 'saved') return;
+    expect(saved.path.startsWith(join(folder, 'chosen'))).toBe(true);
+    const text = readFileSync(saved.path, 'utf8');
+    expect(text.startsWith('\uFEFFEntry,Time (UTC),')).toBe(true);
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(first.matched + 1);
   });
 });
