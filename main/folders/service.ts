@@ -159,6 +159,22 @@ export interface FolderServiceOptions {
 }
 
 /**
+ * Status writes one at a time, and none saying "running" once stopping began: a timer's write still
+ * in flight when folder mode stops would otherwise land after the stopped status, and the window and
+ * `mesh-desktop status` would see a runner that has gone.
+ */
+export function orderedStatusWrites(writeNow: (running: boolean) => Promise<void>) {
+  let stopping = false;
+  let last: Promise<void> = Promise.resolve();
+  return {
+    write: (running: boolean): Promise<void> => (last = last.then(() => (running && stopping ? undefined : writeNow(running)))),
+    stopping: () => {
+      stopping = true;
+    },
+  };
+}
+
+/**
  * Runs folder mode for every folder-mode mailbox until `signal` aborts; then
  * shuts down the transfer queue and mailbox activity. When IT's policy changes, it stops at a safe
  * point and starts again with the new settings, so a mailbox, folder, proxy or
@@ -230,7 +246,9 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
       await folderMode.start();
       const startedAt = new Date().toISOString();
       const refreshMs = options.statusIntervalMs ?? 15_000;
-      const writeStatus = async (running: boolean) => {
+      const statusWrites = orderedStatusWrites((running) => writeStatusNow(running));
+      const writeStatus = statusWrites.write;
+      const writeStatusNow = async (running: boolean) => {
         const statuses = await folderMode!.status();
         const status: FolderServiceStatus = {
           pid: process.pid,
@@ -257,6 +275,7 @@ export async function runFolderService(options: FolderServiceOptions): Promise<v
       const stopped = new Promise((resolve) => options.signal.addEventListener('abort', resolve, { once: true }));
       if (!options.signal.aborted) await Promise.race([stopped, policyChanged]);
       clearInterval(timer);
+      statusWrites.stopping();
       log.info('Folder mode stopping');
       await folderMode.stop();
       await transfers.shutdown();

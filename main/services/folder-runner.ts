@@ -37,10 +37,33 @@ export class FolderModeRunner {
     },
   ) {}
 
-  /** Starts, restarts or stops the in-app runner to match whether any mailbox wants folder mode. */
-  async sync(wanted: boolean): Promise<void> {
-    await this.stop();
-    if (!wanted) return;
+  private turn: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  /**
+   * Starts, restarts or stops the in-app runner to match whether any mailbox wants folder mode.
+   * Calls take turns: two settings changes in quick succession must end in the state the last one
+   * asked for, not in a runner started by the first after the second stopped it.
+   */
+  sync(wanted: boolean): Promise<void> {
+    return this.inTurn(() => this.apply(wanted));
+  }
+
+  /** Stops the runner for good (the app is quitting); a later sync does nothing. */
+  stop(): Promise<void> {
+    this.closed = true;
+    return this.inTurn(() => this.stopNow());
+  }
+
+  private inTurn(step: () => Promise<void>): Promise<void> {
+    const next = this.turn.then(step);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  private async apply(wanted: boolean): Promise<void> {
+    await this.stopNow();
+    if (!wanted || this.closed) return;
     const current = await readServiceStatus(this.options.dataFolder);
     if (current?.running && current.pid !== process.pid && processAlive(current.pid)) {
       this.options.log.info('Folder mode is run by a separate service; the window only shows it', { pid: current.pid });
@@ -63,7 +86,7 @@ export class FolderModeRunner {
     });
   }
 
-  async stop(): Promise<void> {
+  private async stopNow(): Promise<void> {
     this.controller?.abort();
     await this.running;
     this.controller = undefined;
