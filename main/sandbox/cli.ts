@@ -10,7 +10,7 @@ import { DEMO_MAILBOXES, DEMO_WORKFLOWS } from './demo-data';
 import { parseMailboxesJsonl, parseWorkflowsJsonl } from './jsonl';
 import { ADMIN_TOKEN_HEADER } from './request-guard';
 import { startSandbox } from './server';
-import type { ClientCertificateMode, RunningSandbox, SandboxOptions } from './types';
+import type { ClientCertificateMode, RunningSandbox, SandboxOptions, SandboxStoreOptions } from './types';
 
 const USAGE = `Usage: npm run sandbox -- [options]
 
@@ -24,6 +24,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --workflows FILE.jsonl    workflows in NHS mesh-sandbox format (default: built-in demo set)
   --shared-key KEY          environment shared key (or MESH_SANDBOX_SHARED_KEY; default TestKey)
   --store memory|DIR        keep messages in memory (default) or in a folder
+  --store pattern:FILE      benchmarks: accept only FILE's bytes repeated and keep no bodies
   --auth full|none          check Authorization headers (default full) or accept any
   --enforce-workflows       refuse sends outside the configured workflows (SEND 16/17)
   --no-transfer-gzip        never gzip downloads on the fly (benchmarks measure raw transfer)
@@ -108,7 +109,7 @@ export async function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = p
     mailboxes: values.mailboxes ? parseMailboxesJsonl(await read(values.mailboxes)) : [...DEMO_MAILBOXES],
     workflows: values.workflows ? parseWorkflowsJsonl(await read(values.workflows)) : [...DEMO_WORKFLOWS],
     auth: { mode: auth },
-    store: !values.store || values.store === 'memory' ? { kind: 'memory' } : { kind: 'disk', dir: values.store },
+    store: await storeOption(values.store),
     enforceWorkflowPermissions: values['enforce-workflows'] ?? false,
     compressDownloads: !(values['no-transfer-gzip'] ?? false),
   };
@@ -139,13 +140,36 @@ export function exampleCommand(sandbox: Pick<RunningSandbox, 'url'>, options: Sa
   return parts.join(' ');
 }
 
+async function storeOption(value: string | undefined): Promise<SandboxStoreOptions> {
+  if (!value || value === 'memory') return { kind: 'memory' };
+  if (!value.startsWith('pattern:')) return { kind: 'disk', dir: value };
+  const file = value.slice('pattern:'.length);
+  try {
+    return { kind: 'pattern', block: await readFile(file) };
+  } catch (error) {
+    throw new AppError({
+      code: 'file-unreadable',
+      message: `Could not read the pattern file ${file}. Check the file exists and you can open it.`,
+      detail: String(error),
+      cause: error,
+    });
+  }
+}
+
+const storeDescription = (store: SandboxStoreOptions | undefined) =>
+  store?.kind === 'disk'
+    ? store.dir
+    : store?.kind === 'pattern'
+      ? `a pattern of ${store.block.length} bytes (bodies not kept)`
+      : 'memory (messages are lost when it stops)';
+
 /** The text printed once the sandbox is listening: how to connect. */
 export function connectionHelp(sandbox: RunningSandbox, options: SandboxOptions): string {
   const lines = [
     `MESH sandbox listening on ${sandbox.url}`,
     '',
     `Shared key: ${options.sharedKey}`,
-    `Store: ${options.store?.kind === 'disk' ? options.store.dir : 'memory (messages are lost when it stops)'}`,
+    `Store: ${storeDescription(options.store)}`,
     `Authorization: ${options.auth?.mode === 'none' ? 'not checked' : 'checked (NHSMESH tokens)'}`,
     `TLS: ${options.tls ? (options.tls.clientCa ? 'HTTPS with client certificates' : 'HTTPS') : 'none (plain HTTP)'}`,
     '',

@@ -48,6 +48,7 @@ import { SandboxHttpError, textError } from './mesh-errors';
 import { newSecretToken, secretMatches } from '../shared/loopback-guard';
 import { ADMIN_TOKEN_HEADER, allowedHosts, describeHeader, hostOrOriginRefusal } from './request-guard';
 import { type RouteName, matchRoute, pathSegments } from './routes';
+import { PatternMessageStore } from './store/pattern-store';
 import { DiskMessageStore } from './store/disk-store';
 import { MemoryMessageStore } from './store/memory-store';
 import type { MessageStore } from './store/message-store';
@@ -111,7 +112,8 @@ function resolveClientCertificateMode(options: SandboxOptions): ClientCertificat
 
 function createStore(options: SandboxOptions, log: (line: string) => void): MessageStore {
   const store = options.store ?? { kind: 'memory' };
-  return store.kind === 'disk' ? new DiskMessageStore(store.dir, log) : new MemoryMessageStore();
+  if (store.kind === 'disk') return new DiskMessageStore(store.dir, log);
+  return store.kind === 'pattern' ? new PatternMessageStore(store.block) : new MemoryMessageStore();
 }
 
 /** Copies a stored message so callers cannot change the sandbox's state. */

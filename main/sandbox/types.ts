@@ -33,7 +33,11 @@ export interface SandboxTlsOptions {
   clientCertificates?: ClientCertificateMode;
 }
 
-export type SandboxStoreOptions = { kind: 'memory' } | { kind: 'disk'; dir: string };
+export type SandboxStoreOptions =
+  | { kind: 'memory' }
+  | { kind: 'disk'; dir: string }
+  /** Benchmarks of very large files: bodies must be `block` repeated; only their place in it is kept. */
+  | { kind: 'pattern'; block: Buffer };
 
 export interface SandboxAuthOptions {
   mode: 'full' | 'none';

@@ -26,19 +26,24 @@ export async function sha256OfConcatenation(paths: readonly string[]): Promise<{
   return { sha256: hash.digest('hex'), bytes };
 }
 
-/** A file of `bytes` from a repeated 8 MiB random block: incompressible to gzip's 32 KiB window. */
-export async function makeLargeFile(path: string, bytes: number): Promise<void> {
-  const block = randomBytes(8 * MiB);
+/**
+ * A file of `bytes` from a repeated 8 MiB random block (or the one given): incompressible to gzip's 32 KiB window.
+ * Resolves with its SHA-256, hashed as it is written, so a 20 GiB file is not read back to learn it.
+ */
+export async function makeLargeFile(path: string, bytes: number, block: Buffer = randomBytes(8 * MiB)): Promise<string> {
+  const hash = createHash('sha256');
   const file = await open(path, 'w');
   try {
     for (let written = 0; written < bytes;) {
       const n = Math.min(block.length, bytes - written);
+      hash.update(block.subarray(0, n));
       await file.write(block, 0, n);
       written += n;
     }
   } finally {
     await file.close();
   }
+  return hash.digest('hex');
 }
 
 /** The chunk files the emulator's disk store holds for a message, in chunk order. */

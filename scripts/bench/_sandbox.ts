@@ -17,8 +17,17 @@ export interface BenchSandbox {
 const PASSWORD = 'password';
 const SHARED_KEY = 'BenchKey';
 
-/** Starts `out/main/sandbox.mjs` with the given mailboxes (all with password "password") over mutual TLS. */
-export async function startBenchSandbox(root: string, work: string, mailboxIds: readonly string[]): Promise<BenchSandbox> {
+/**
+ * Starts `out/main/sandbox.mjs` with the given mailboxes (all with password "password") over mutual TLS, storing
+ * messages on disk in `<work>/store`, or with `pattern` (a file of bytes) in the pattern store: bodies must be that
+ * block repeated, and only their place in it is kept, so a 20 GiB message costs the emulator no disk.
+ */
+export async function startBenchSandbox(
+  root: string,
+  work: string,
+  mailboxIds: readonly string[],
+  options: { pattern?: string } = {},
+): Promise<BenchSandbox> {
   const pki = await createTestPki(join(work, 'pki'));
   const files = pki.files!;
   const mailboxes = join(work, 'pki', 'mailboxes.jsonl');
@@ -44,7 +53,7 @@ export async function startBenchSandbox(root: string, work: string, mailboxIds: 
       '--mailboxes',
       mailboxes,
       '--store',
-      store,
+      options.pattern ? `pattern:${options.pattern}` : store,
       '--shared-key',
       SHARED_KEY,
       '--no-transfer-gzip',

@@ -84,8 +84,17 @@ describe('optionsFromArgs', () => {
     [['--tls-cert', 'x.pem'], /both --tls-cert and --tls-key/],
     [['--client-ca', 'ca.pem'], /needs HTTPS/],
     [['--mailboxes', '/nonexistent/m.jsonl'], /Could not read/],
+    [['--store', 'pattern:/nonexistent/block.bin'], /Could not read the pattern file/],
   ])('refuses %j', async (argv, message) => {
     await expect(optionsFromArgs(argv, {})).rejects.toThrow(message);
+  });
+
+  it("reads a pattern store's block as bytes", async () => {
+    const block = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    await writeFile(join(dir, 'block.bin'), block);
+    const options = await optionsFromArgs(['--store', `pattern:${join(dir, 'block.bin')}`], {});
+    expect(options.store).toEqual({ kind: 'pattern', block });
+    expect(connectionHelp({ url: 'http://127.0.0.1:1' } as never, options)).toContain('Store: a pattern of 256 bytes (bodies not kept)');
   });
 
   it('leaves the admin token to the sandbox unless one is given, and opens admin only when asked', async () => {
