@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ADMIN_TOKEN_HEADER,
+  DEMO_MAILBOXES,
+  DEMO_WORKFLOWS,
   startSandbox,
   type ClientCertificateMode,
   type RunningSandbox,
@@ -58,46 +60,11 @@ export const TEST_WORKFLOWS: SandboxWorkflow[] = [
   { workflow_id: 'TEST_WORKFLOW_ACK', senders: ['X26ABC2'], receivers: ['X26ABC1', 'X27ABC3'] },
 ];
 
-/** NHS mesh-sandbox's canned mailboxes (its store/data/mailboxes.jsonl), for tests of the emulator and the MESH client. */
-export const NHS_SANDBOX_MAILBOXES: SandboxMailbox[] = [
-  {
-    mailbox_id: 'X26ABC1',
-    mailbox_name: 'TESTMB1',
-    ods_code: 'X26',
-    org_code: 'X26',
-    org_name: 'NHS England',
-    billing_entity: 'England',
-    password: TEST_PASSWORD,
-    active: true,
-  },
-  {
-    mailbox_id: 'X26ABC2',
-    mailbox_name: 'TESTMB2',
-    ods_code: 'X26',
-    org_code: 'X26',
-    org_name: 'NHS England',
-    billing_entity: 'Wales',
-    password: TEST_PASSWORD,
-    active: true,
-  },
-  {
-    mailbox_id: 'X26ABC3',
-    mailbox_name: 'TESTMB3',
-    ods_code: 'X27',
-    org_code: 'X27',
-    org_name: 'NHS England',
-    billing_entity: 'England',
-    password: TEST_PASSWORD,
-    active: true,
-  },
-];
-
-/** NHS mesh-sandbox's canned workflows (its store/data/workflows.jsonl). */
-export const NHS_SANDBOX_WORKFLOWS: SandboxWorkflow[] = [
-  { workflow_id: 'TEST_WORKFLOW', senders: ['X26ABC1'], receivers: ['X26ABC2'] },
-  { workflow_id: 'TEST_WORKFLOW_ACK', senders: ['X26ABC2'], receivers: ['X26ABC1', 'X26ABC3'] },
-  { workflow_id: 'TEST_WORKFLOW2', senders: ['X26ABC1'], receivers: ['X26ABC1', 'X26ABC2', 'X26ABC3'] },
-];
+// NHS mesh-sandbox's canned mailboxes and workflows (its store/data/*.jsonl), for tests of the emulator and the
+// MESH client: taken from the emulator's demo data, which carries them, so the two never drift apart.
+const NHS_SANDBOX_MAILBOX_IDS = ['X26ABC1', 'X26ABC2', 'X26ABC3'];
+export const NHS_SANDBOX_MAILBOXES: SandboxMailbox[] = DEMO_MAILBOXES.filter((m) => NHS_SANDBOX_MAILBOX_IDS.includes(m.mailbox_id));
+export const NHS_SANDBOX_WORKFLOWS: SandboxWorkflow[] = DEMO_WORKFLOWS.filter((w) => w.workflow_id.startsWith('TEST_WORKFLOW'));
 
 export interface MeshFixtureOptions extends Partial<SandboxOptions> {
   /**
