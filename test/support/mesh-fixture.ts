@@ -26,6 +26,8 @@ import { createTestPki, type TestPki, type TestPkiFiles } from './pki';
 
 export const SHARED_KEY = 'TestKey';
 export const TEST_PASSWORD = 'password';
+/** Fast retries for clients of the emulator, so fault tests take milliseconds. */
+export const FAST_RETRY = { retries: 4, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 };
 
 /** The app's test mailboxes: named as a person would see them. */
 export const TEST_MAILBOXES: SandboxMailbox[] = [

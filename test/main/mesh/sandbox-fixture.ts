@@ -9,17 +9,14 @@ import { join } from 'node:path';
 import { MeshClient, type MeshClientOptions } from '../../../main/mesh/client';
 import { ADMIN_TOKEN_HEADER } from '../../../main/sandbox';
 import type { RunningSandbox } from '../../../main/sandbox';
-import { SHARED_KEY, startNhsSandboxFixture, type MeshFixtureOptions } from '../../support/mesh-fixture';
+import { FAST_RETRY, SHARED_KEY, startNhsSandboxFixture, type MeshFixtureOptions } from '../../support/mesh-fixture';
 import type { TestPki } from '../../support/pki';
 
-export { SHARED_KEY };
+export { FAST_RETRY, SHARED_KEY };
 export const SENDER = 'X26ABC1';
 export const RECIPIENT = 'X26ABC2';
 export const THIRD = 'X26ABC3';
 export const WORKFLOW = 'TEST_WORKFLOW';
-
-/** Fast retries so fault tests take milliseconds. */
-export const FAST_RETRY = { retries: 4, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 };
 
 export interface MeshTestbed {
   pki: TestPki;
