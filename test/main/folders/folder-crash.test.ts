@@ -6,17 +6,15 @@
  * with its completed control file; nothing may stay in OUT, FAILED or the
  * work area.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlValue, parseControlFile } from '../../../main/folders/control-file';
 import { mailboxFolders } from '../../../main/folders/folder-mode';
-import { SHARED_KEY, startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
+import { childConnection, startCrashHarness, type CrashHarness } from '../../support/crash-harness';
+import { startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
 
 const SENDER = 'X26ABC1';
 const RECIPIENT = 'X26ABC2';
@@ -26,55 +24,24 @@ const CHUNK_SIZE = 1024 * 1024;
 
 let fixture: MeshFixture;
 let dir: string;
-let childScript: string;
+let harness: CrashHarness;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'folder-crash-'));
-  const cache = join(process.cwd(), 'node_modules', '.cache', 'mesh-desktop-tests');
-  await mkdir(cache, { recursive: true });
-  childScript = join(cache, `folder-child-${process.pid}-${Date.now()}.mjs`);
-  await build({
-    entryPoints: [join(process.cwd(), 'test/main/folders/fixtures/folder-child.ts')],
-    outfile: childScript,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  harness = await startCrashHarness('test/main/folders/fixtures/folder-child.ts', 'FOLDER_CHILD_CONFIG');
   fixture = await startMeshFixture({ store: { kind: 'memory' } });
 }, 120_000);
 
 afterAll(async () => {
   await fixture?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
-  if (childScript) await rm(childScript, { force: true });
+  await harness?.close();
 });
 
 /** Runs the child; kills it `killAfterMs` after it starts (undefined: lets it finish). True when killed. */
-function runChild(config: Record<string, unknown>, killAfterMs: number | undefined): Promise<boolean> {
-  const child = spawn(process.execPath, [childScript], {
-    env: { ...process.env, FOLDER_CHILD_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (data: Buffer) => {
-    stderr += data.toString();
-  });
-  let done = false;
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const message = JSON.parse(line) as { started?: boolean; done?: boolean };
-    if (message.started && killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    if (message.done) done = true;
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(true);
-      else if (code === 0 && done) resolve(false);
-      else reject(new Error(`child exited with ${code ?? signal}: ${stderr}`));
-    });
-  });
+async function runChild(config: Record<string, unknown>, killAfterMs: number | undefined): Promise<boolean> {
+  const { killed } = await harness.run(config, { killAfterMs, isResult: (message) => message.done === true });
+  return killed;
 }
 
 describe('kill -9 of the folder-mode service', () => {
@@ -96,13 +63,7 @@ describe('kill -9 of the folder-mode service', () => {
     // Slow each POST a little so kills land across claiming, sending and placing.
     const slow = fixture.sandbox.faults.add({ kind: 'delay', ms: 200, match: { method: 'POST', path: '/outbox' }, count: 'always' });
     const config = {
-      baseUrl: fixture.sandbox.url,
-      mailboxId: SENDER,
-      password: 'password',
-      sharedKey: SHARED_KEY,
-      clientCertFile: fixture.files.clientCert,
-      clientKeyFile: fixture.files.clientKey,
-      caCertFile: fixture.files.caCert,
+      ...childConnection(fixture, SENDER),
       stateFolder: join(dir, 'state'),
       folder,
       chunkSize: CHUNK_SIZE,

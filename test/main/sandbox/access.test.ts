@@ -10,22 +10,14 @@ import { createAuthHeader } from '../../../main/mesh/auth';
 import { ADMIN_TOKEN_HEADER, startSandbox } from '../../../main/sandbox';
 import { TRAINING_ADMIN_TOKEN_FILE, TrainingSandbox } from '../../../main/services/training';
 import { httpRequestBytes, sendRaw } from '../../support/hostile-sockets';
-import { startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
-import { type TestSandbox, TEST_MAILBOXES, TEST_SHARED_KEY } from '../../support/sandbox';
+import { NHS_SANDBOX_MAILBOXES, SHARED_KEY, startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
 import { meshRequest, sendMessage } from './mesh-http';
 
 let fixture: MeshFixture;
-let target: TestSandbox;
 const logLines: string[] = [];
 
 beforeAll(async () => {
   fixture = await startMeshFixture({ store: { kind: 'memory' }, log: (line) => logLines.push(line) });
-  target = {
-    sandbox: fixture.sandbox,
-    pki: fixture.pki,
-    sharedKey: TEST_SHARED_KEY,
-    clientTls: { cert: fixture.pki.client.certPem, key: fixture.pki.client.keyPem, ca: fixture.pki.ca.certPem },
-  };
 });
 afterAll(async () => {
   await fixture?.close();
@@ -51,20 +43,20 @@ describe('admin endpoints', () => {
 
   it.each(ADMIN_CALLS)('refuses %s %s without the token, with a wrong one, and answers with the right one', async (method, path, body) => {
     const json = body === undefined ? {} : { body: JSON.stringify(body) };
-    const without = await meshRequest(target, { method, path, adminToken: null, ...json });
+    const without = await meshRequest(fixture, { method, path, adminToken: null, ...json });
     expect(without.status).toBe(403);
     expect(without.json().detail).toContain(ADMIN_TOKEN_HEADER);
-    const wrong = await meshRequest(target, { method, path, adminToken: 'not-the-token', ...json });
+    const wrong = await meshRequest(fixture, { method, path, adminToken: 'not-the-token', ...json });
     expect(wrong.status).toBe(403);
-    const right = await meshRequest(target, { method, path, ...json });
+    const right = await meshRequest(fixture, { method, path, ...json });
     expect(right.status).toBe(200);
   });
 
   it('changes nothing when refused', async () => {
-    const id = await sendMessage(target, 'X26ABC1', 'X26ABC2', 'kept');
-    expect((await meshRequest(target, { method: 'DELETE', path: '/admin/reset', adminToken: null })).status).toBe(403);
+    const id = await sendMessage(fixture, 'X26ABC1', 'X26ABC2', 'kept');
+    expect((await meshRequest(fixture, { method: 'DELETE', path: '/admin/reset', adminToken: null })).status).toBe(403);
     const fault = { kind: 'status', status: 503, match: { path: '/messageexchange/X26ABC1' } };
-    const addFault = await meshRequest(target, { method: 'POST', path: '/admin/faults', adminToken: 'x', body: JSON.stringify(fault) });
+    const addFault = await meshRequest(fixture, { method: 'POST', path: '/admin/faults', adminToken: 'x', body: JSON.stringify(fault) });
     expect(addFault.status).toBe(403);
     expect(fixture.sandbox.inbox('X26ABC2')).toContain(id);
     expect(fixture.sandbox.faults.list()).toEqual([]);
@@ -74,11 +66,11 @@ describe('admin endpoints', () => {
   });
 
   it.each(['/health', '/_ping', '/messageexchange/_ping'])('leaves %s open: MESH clients ping it', async (path) => {
-    expect((await meshRequest(target, { path, adminToken: null, accept: null })).status).toBe(200);
+    expect((await meshRequest(fixture, { path, adminToken: null, accept: null })).status).toBe(200);
   });
 
   it('leaves mailbox requests to their own Authorization', async () => {
-    const response = await meshRequest(target, { path: '/messageexchange/X26ABC1/inbox', as: 'X26ABC1', adminToken: null });
+    const response = await meshRequest(fixture, { path: '/messageexchange/X26ABC1/inbox', as: 'X26ABC1', adminToken: null });
     expect(response.status).toBe(200);
   });
 });
@@ -89,10 +81,10 @@ describe('Host and Origin', () => {
     ['an admin request with the right token', 'DELETE', '/admin/reset', false],
     ['a health check', 'GET', '/_ping', false],
   ])('refuses %s addressed to another host (DNS rebinding) with 421', async (_what, method, path, signed) => {
-    const id = await sendMessage(target, 'X26ABC1', 'X26ABC2', 'still there');
+    const id = await sendMessage(fixture, 'X26ABC1', 'X26ABC2', 'still there');
     const headers: Record<string, string> = { ...fixture.adminHeaders(), Accept: 'application/vnd.mesh.v2+json' };
     if (signed) {
-      headers.Authorization = createAuthHeader({ mailboxId: 'X26ABC1', password: 'password', sharedKey: TEST_SHARED_KEY, now: new Date() });
+      headers.Authorization = createAuthHeader({ mailboxId: 'X26ABC1', password: 'password', sharedKey: SHARED_KEY, now: new Date() });
     }
     // Raw TLS: node:https would check the server certificate against the Host header, as a browser checks the name it dialled.
     const result = await sendRaw(
@@ -106,24 +98,24 @@ describe('Host and Origin', () => {
   });
 
   it('refuses a request from another site’s page with 403, even with the admin token', async () => {
-    const response = await meshRequest(target, { method: 'POST', path: '/admin/expire', headers: { Origin: 'http://evil.example' } });
+    const response = await meshRequest(fixture, { method: 'POST', path: '/admin/expire', headers: { Origin: 'http://evil.example' } });
     expect(response.status).toBe(403);
     expect(response.json().detail).toMatch(/web pages/);
     expect(logLines.some((line) => line.includes('Origin "http://evil.example"'))).toBe(true);
   });
 
   it('refuses Origin null (sandboxed frames, files)', async () => {
-    expect((await meshRequest(target, { path: '/_ping', headers: { Origin: 'null' } })).status).toBe(403);
+    expect((await meshRequest(fixture, { path: '/_ping', headers: { Origin: 'null' } })).status).toBe(403);
   });
 
   it.each(['localhost', '127.0.0.1', '[::1]'])('answers Host %s with the port, and its own Origin', async (name) => {
     const host = `${name}:${fixture.sandbox.port}`;
-    expect((await meshRequest(target, { path: '/_ping', headers: { Host: host } })).status).toBe(200);
-    expect((await meshRequest(target, { path: '/_ping', headers: { Host: host, Origin: `https://${host}` } })).status).toBe(200);
+    expect((await meshRequest(fixture, { path: '/_ping', headers: { Host: host } })).status).toBe(200);
+    expect((await meshRequest(fixture, { path: '/_ping', headers: { Host: host, Origin: `https://${host}` } })).status).toBe(200);
   });
 
   it('applies the rule over plain HTTP too, and to HTTP/1.0 without a Host', async () => {
-    const sandbox = await startSandbox({ sharedKey: 'K', mailboxes: TEST_MAILBOXES });
+    const sandbox = await startSandbox({ sharedKey: 'K', mailboxes: NHS_SANDBOX_MAILBOXES });
     try {
       const socket = { host: '127.0.0.1', port: sandbox.port };
       const good = await sendRaw(socket, httpRequestBytes({ path: '/_ping', host: `127.0.0.1:${sandbox.port}` }));
@@ -140,8 +132,8 @@ describe('Host and Origin', () => {
 
 describe('admin token options', () => {
   it('uses a token it is given, and leaves admin open only when told to', async () => {
-    const fixed = await startSandbox({ sharedKey: 'K', mailboxes: TEST_MAILBOXES, adminToken: 'chosen-token' });
-    const open = await startSandbox({ sharedKey: 'K', mailboxes: TEST_MAILBOXES, adminToken: false });
+    const fixed = await startSandbox({ sharedKey: 'K', mailboxes: NHS_SANDBOX_MAILBOXES, adminToken: 'chosen-token' });
+    const open = await startSandbox({ sharedKey: 'K', mailboxes: NHS_SANDBOX_MAILBOXES, adminToken: false });
     try {
       expect(fixed.adminToken).toBe('chosen-token');
       const url = (sandbox: { port: number }) => `http://127.0.0.1:${sandbox.port}/admin/clock`;
@@ -156,7 +148,7 @@ describe('admin token options', () => {
   });
 
   it('refuses an empty token', async () => {
-    await expect(startSandbox({ sharedKey: 'K', mailboxes: TEST_MAILBOXES, adminToken: '' })).rejects.toThrow(/cannot be empty/);
+    await expect(startSandbox({ sharedKey: 'K', mailboxes: NHS_SANDBOX_MAILBOXES, adminToken: '' })).rejects.toThrow(/cannot be empty/);
   });
 });
 

@@ -1,15 +1,15 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type TestSandbox, startTestSandbox } from '../../support/sandbox';
+import { type MeshFixture, startNhsSandboxFixture } from '../../support/mesh-fixture';
 import { listInbox, meshRequest, sendMessage } from './mesh-http';
 
-let target: TestSandbox;
+let target: MeshFixture;
 
 beforeAll(async () => {
-  target = await startTestSandbox();
+  target = await startNhsSandboxFixture();
 });
 afterAll(async () => {
-  await target.sandbox.close();
+  await target.close();
 });
 beforeEach(async () => {
   await target.sandbox.reset();
@@ -248,7 +248,7 @@ describe('gzip negotiation', () => {
   });
 
   it('can be told not to compress downloads (for benchmarks)', async () => {
-    const plain = await startTestSandbox({ compressDownloads: false });
+    const plain = await startNhsSandboxFixture({ compressDownloads: false });
     try {
       const id = await sendMessage(plain, 'X26ABC1', 'X26ABC2', text);
       const response = await meshRequest(plain, {
@@ -259,7 +259,7 @@ describe('gzip negotiation', () => {
       expect(response.headers['content-encoding']).toBeUndefined();
       expect(response.headers['content-length']).toBe(String(text.length));
     } finally {
-      await plain.sandbox.close();
+      await plain.close();
     }
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthHeader } from '../../../main/mesh/auth';
 import { DiskMessageStore } from '../../../main/sandbox/store/disk-store';
 import type { StoredMessage } from '../../../main/sandbox/index';
-import { type TestSandbox, startTestSandbox } from '../../support/sandbox';
+import { type MeshFixture, startNhsSandboxFixture } from '../../support/mesh-fixture';
 import { V2, listInbox, meshRequest, sendMessage } from './mesh-http';
 
 const dirs: string[] = [];
@@ -131,7 +131,7 @@ describe('DiskMessageStore', () => {
 describe('sandbox with a disk store', () => {
   it('keeps messages, statuses and uploads in progress across a restart', async () => {
     const dir = await freshDir();
-    let target = await startTestSandbox({ store: { kind: 'disk', dir } });
+    let target = await startNhsSandboxFixture({ store: { kind: 'disk', dir } });
     const acknowledged = await sendMessage(target, 'X26ABC1', 'X26ABC2', 'first');
     const waiting = await sendMessage(target, 'X26ABC1', 'X26ABC2', 'second');
     await meshRequest(target, {
@@ -148,9 +148,9 @@ describe('sandbox with a disk store', () => {
         body: 'part one,',
       })
     ).json().message_id;
-    await target.sandbox.close();
+    await target.close();
 
-    target = await startTestSandbox({ store: { kind: 'disk', dir } });
+    target = await startNhsSandboxFixture({ store: { kind: 'disk', dir } });
     try {
       expect(await listInbox(target, 'X26ABC2')).toEqual([waiting]);
       const second = await meshRequest(target, {
@@ -167,21 +167,21 @@ describe('sandbox with a disk store', () => {
       const rest = await meshRequest(target, { path: `/messageexchange/X26ABC2/inbox/${chunked}/2`, as: 'X26ABC2' });
       expect(first.text + rest.text).toBe('part one,part two');
     } finally {
-      await target.sandbox.close();
+      await target.close();
     }
   });
 
   describe('large bodies', () => {
     const PIECE = 1024 * 1024;
     const PIECES = 96;
-    let target: TestSandbox;
+    let target: MeshFixture;
     let dir: string;
     beforeAll(async () => {
       dir = await freshDir();
-      target = await startTestSandbox({ store: { kind: 'disk', dir }, compressDownloads: false });
+      target = await startNhsSandboxFixture({ store: { kind: 'disk', dir }, compressDownloads: false });
     });
     afterAll(async () => {
-      await target.sandbox.close();
+      await target.close();
     });
 
     function piece(index: number): Buffer {

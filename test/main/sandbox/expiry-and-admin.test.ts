@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type TestSandbox, startTestSandbox } from '../../support/sandbox';
+import { type MeshFixture, startNhsSandboxFixture } from '../../support/mesh-fixture';
 import { listInbox, meshRequest, sendMessage } from './mesh-http';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 describe('inbox expiry (test-controlled clock)', () => {
-  let target: TestSandbox;
+  let target: MeshFixture;
   let now = new Date('2026-03-02T09:00:00Z');
 
   beforeAll(async () => {
-    target = await startTestSandbox({ clock: () => now });
+    target = await startNhsSandboxFixture({ clock: () => now });
   });
   afterAll(async () => {
-    await target.sandbox.close();
+    await target.close();
   });
   beforeEach(async () => {
     now = new Date('2026-03-02T09:00:00Z');
@@ -112,12 +112,12 @@ describe('inbox expiry (test-controlled clock)', () => {
 });
 
 describe('sandbox-owned clock', () => {
-  let target: TestSandbox;
+  let target: MeshFixture;
   beforeAll(async () => {
-    target = await startTestSandbox({ inboxExpiryDays: 1 });
+    target = await startNhsSandboxFixture({ inboxExpiryDays: 1 });
   });
   afterAll(async () => {
-    await target.sandbox.close();
+    await target.close();
   });
 
   it('moves forward with POST /admin/clock {advanceMs} and tokens follow it', async () => {
@@ -151,12 +151,12 @@ describe('sandbox-owned clock', () => {
 });
 
 describe('admin endpoints', () => {
-  let target: TestSandbox;
+  let target: MeshFixture;
   beforeAll(async () => {
-    target = await startTestSandbox();
+    target = await startNhsSandboxFixture();
   });
   afterAll(async () => {
-    await target.sandbox.close();
+    await target.close();
   });
   beforeEach(async () => {
     await target.sandbox.reset();

@@ -2,16 +2,16 @@ import { request } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthHeader } from '../../../main/mesh/auth';
-import { type TestSandbox, startTestSandbox } from '../../support/sandbox';
+import { type MeshFixture, startNhsSandboxFixture } from '../../support/mesh-fixture';
 import { V2, meshRequest, sendMessage } from './mesh-http';
 
-let target: TestSandbox;
+let target: MeshFixture;
 
 beforeAll(async () => {
-  target = await startTestSandbox();
+  target = await startNhsSandboxFixture();
 });
 afterAll(async () => {
-  await target.sandbox.close();
+  await target.close();
 });
 beforeEach(async () => {
   target.sandbox.faults.clear();
@@ -185,11 +185,11 @@ describe('connection faults', () => {
     expect(other.status).toBe(200);
     expect(delayedSettled).toBe(false);
     // Closing the sandbox ends the held request; it never got its answer.
-    const closing = target.sandbox.close();
+    const closing = target.close();
     const result = await delayed;
     await closing;
     expect(result.status).toBeUndefined();
-    target = await startTestSandbox();
+    target = await startNhsSandboxFixture();
   });
 });
 

@@ -10,8 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createAuthHeader } from '../../../main/mesh/auth';
 import { ADMIN_TOKEN_HEADER } from '../../../main/sandbox';
-import type { TestSandbox } from '../../support/sandbox';
-import { TEST_PASSWORD } from '../../support/sandbox';
+import { TEST_PASSWORD, type MeshFixture } from '../../support/mesh-fixture';
 
 export const V2 = 'application/vnd.mesh.v2+json';
 
@@ -46,7 +45,7 @@ export interface MeshResponse {
 }
 
 /** Sends one request to the sandbox and collects the whole response. */
-export async function meshRequest(target: TestSandbox, request: MeshRequest): Promise<MeshResponse> {
+export async function meshRequest(target: MeshFixture, request: MeshRequest): Promise<MeshResponse> {
   const url = new URL(request.path, target.sandbox.url);
   const headers: Record<string, string> = { ...(request.headers ?? {}) };
   if (request.accept !== null) headers.Accept = request.accept ?? V2;
@@ -96,7 +95,7 @@ export async function meshRequest(target: TestSandbox, request: MeshRequest): Pr
 
 /** Sends a single-chunk message and returns its id (fails the test on anything but 202). */
 export async function sendMessage(
-  target: TestSandbox,
+  target: MeshFixture,
   from: string,
   to: string,
   body: Buffer | string,
@@ -114,7 +113,7 @@ export async function sendMessage(
 }
 
 /** Lists a mailbox's inbox (v2) and returns the ids. */
-export async function listInbox(target: TestSandbox, mailbox: string, query = ''): Promise<string[]> {
+export async function listInbox(target: MeshFixture, mailbox: string, query = ''): Promise<string[]> {
   const response = await meshRequest(target, { path: `/messageexchange/${mailbox}/inbox${query}`, as: mailbox });
   if (response.status !== 200) throw new Error(`list failed: ${response.status} ${response.text}`);
   return response.json().messages as string[];

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestSandbox, startTestSandbox } from '../../support/sandbox';
+import { type MeshFixture, startNhsSandboxFixture } from '../../support/mesh-fixture';
 import { meshRequest, sendMessage } from './mesh-http';
 
-let target: TestSandbox;
+let target: MeshFixture;
 const sentIds: string[] = [];
 const workflows = ['PATH_RESULTS', 'PATH_RESULTS_ACK', 'DISCHARGE', 'XRAY_PATH', 'PATH_RESULTS'];
 
 beforeAll(async () => {
-  target = await startTestSandbox();
+  target = await startNhsSandboxFixture();
   for (let index = 0; index < 25; index++) {
     sentIds.push(
       await sendMessage(target, 'X26ABC1', 'X26ABC2', `message ${index}`, {
@@ -17,7 +17,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await target.sandbox.close();
+  await target.close();
 });
 
 const list = (query: string, accept?: string) =>

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type TestSandbox, startTestSandbox } from '../../support/sandbox';
+import { type MeshFixture, startNhsSandboxFixture } from '../../support/mesh-fixture';
 import { V2, listInbox, meshRequest, sendMessage } from './mesh-http';
 
-let target: TestSandbox;
+let target: MeshFixture;
 
 beforeAll(async () => {
-  target = await startTestSandbox();
+  target = await startNhsSandboxFixture();
 });
 afterAll(async () => {
-  await target.sandbox.close();
+  await target.close();
 });
 beforeEach(async () => {
   await target.sandbox.reset();
@@ -155,12 +155,12 @@ describe('sending a message', () => {
 });
 
 describe('workflow permissions when enforced', () => {
-  let strict: TestSandbox;
+  let strict: MeshFixture;
   beforeAll(async () => {
-    strict = await startTestSandbox({ enforceWorkflowPermissions: true });
+    strict = await startNhsSandboxFixture({ enforceWorkflowPermissions: true });
   });
   afterAll(async () => {
-    await strict.sandbox.close();
+    await strict.close();
   });
 
   const sendAs = (from: string, to: string, workflow: string) =>

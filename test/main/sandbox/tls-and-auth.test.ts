@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authHash, createAuthHeader } from '../../../main/mesh/auth';
 import { startSandbox } from '../../../main/sandbox/index';
-import { TEST_MAILBOXES, TEST_SHARED_KEY, type TestSandbox, startTestSandbox, testPki } from '../../support/sandbox';
+import { NHS_SANDBOX_MAILBOXES, SHARED_KEY, type MeshFixture, startNhsSandboxFixture, sharedTestPki } from '../../support/mesh-fixture';
 import { meshRequest } from './mesh-http';
 
 const handshakeHeaders = { 'mex-ClientVersion': 'ApiDocs==0.0.1', 'mex-OSName': 'Linux', 'mex-OSVersion': '#44~18.04.2-Ubuntu' };
 
-function handshake(target: TestSandbox, extra: Partial<Parameters<typeof meshRequest>[1]> = {}) {
+function handshake(target: MeshFixture, extra: Partial<Parameters<typeof meshRequest>[1]> = {}) {
   return meshRequest(target, {
     method: 'POST',
     path: '/messageexchange/X26ABC1',
@@ -17,12 +17,12 @@ function handshake(target: TestSandbox, extra: Partial<Parameters<typeof meshReq
 }
 
 describe('mutual TLS', () => {
-  let target: TestSandbox;
+  let target: MeshFixture;
   beforeAll(async () => {
-    target = await startTestSandbox();
+    target = await startNhsSandboxFixture();
   });
   afterAll(async () => {
-    await target.sandbox.close();
+    await target.close();
   });
 
   it('accepts a client certificate from the trusted CA', async () => {
@@ -45,15 +45,12 @@ describe('mutual TLS', () => {
 });
 
 describe('client certificates optional', () => {
-  let target: TestSandbox;
+  let target: MeshFixture;
   beforeAll(async () => {
-    const pki = await testPki();
-    target = await startTestSandbox({
-      tls: { cert: pki.server.certPem, key: pki.server.keyPem, clientCa: pki.ca.certPem, clientCertificates: 'optional' },
-    });
+    target = await startNhsSandboxFixture({ clientCertificates: 'optional' });
   });
   afterAll(async () => {
-    await target.sandbox.close();
+    await target.close();
   });
 
   it('lets a client without a certificate in', async () => {
@@ -71,10 +68,10 @@ describe('client certificates optional', () => {
 
 describe('server options', () => {
   it('serves plain HTTP without tls, like the NHS sandbox', async () => {
-    const sandbox = await startSandbox({ sharedKey: TEST_SHARED_KEY, mailboxes: TEST_MAILBOXES });
+    const sandbox = await startSandbox({ sharedKey: SHARED_KEY, mailboxes: NHS_SANDBOX_MAILBOXES });
     try {
       expect(sandbox.url).toMatch(/^http:\/\//);
-      const response = await meshRequest({ sandbox, sharedKey: TEST_SHARED_KEY } as TestSandbox, {
+      const response = await meshRequest({ sandbox, sharedKey: SHARED_KEY } as MeshFixture, {
         path: '/messageexchange/_ping',
       });
       expect(response.json()).toEqual({ env: 'local', build_label: 'latest', status: 'running', outcome: 'Yes' });
@@ -88,7 +85,7 @@ describe('server options', () => {
   });
 
   it('needs a client CA when client certificates are required', async () => {
-    const pki = await testPki();
+    const pki = await sharedTestPki();
     await expect(
       startSandbox({
         sharedKey: 'k',
@@ -100,12 +97,12 @@ describe('server options', () => {
 });
 
 describe('handshake', () => {
-  let target: TestSandbox;
+  let target: MeshFixture;
   beforeAll(async () => {
-    target = await startTestSandbox();
+    target = await startNhsSandboxFixture();
   });
   afterAll(async () => {
-    await target.sandbox.close();
+    await target.close();
   });
 
   it('answers v2 with an empty 200 and records the client details', async () => {
@@ -145,12 +142,12 @@ describe('handshake', () => {
 });
 
 describe('Accept header', () => {
-  let target: TestSandbox;
+  let target: MeshFixture;
   beforeAll(async () => {
-    target = await startTestSandbox();
+    target = await startNhsSandboxFixture();
   });
   afterAll(async () => {
-    await target.sandbox.close();
+    await target.close();
   });
 
   it('answers 400 with a v1 body for a comma list containing the MESH type', async () => {
@@ -171,12 +168,12 @@ describe('Accept header', () => {
 });
 
 describe('authentication (full mode)', () => {
-  let target: TestSandbox;
+  let target: MeshFixture;
   beforeAll(async () => {
-    target = await startTestSandbox();
+    target = await startNhsSandboxFixture();
   });
   afterAll(async () => {
-    await target.sandbox.close();
+    await target.close();
   });
 
   const inbox = (extra: Partial<Parameters<typeof meshRequest>[1]>) =>
@@ -186,7 +183,7 @@ describe('authentication (full mode)', () => {
     createAuthHeader({
       mailboxId: 'X26ABC1',
       password: 'password',
-      sharedKey: TEST_SHARED_KEY,
+      sharedKey: SHARED_KEY,
       now: target.sandbox.now(),
       ...options,
     });
@@ -258,7 +255,7 @@ describe('authentication (full mode)', () => {
   });
 
   it('refuses an impossible timestamp even with a correct hash', async () => {
-    const hash = authHash(TEST_SHARED_KEY, 'X26ABC1', 'impossible', '0', 'password', '202613011200');
+    const hash = authHash(SHARED_KEY, 'X26ABC1', 'impossible', '0', 'password', '202613011200');
     const response = await inbox({ authorization: `NHSMESH X26ABC1:impossible:0:202613011200:${hash}` });
     expect(response.status).toBe(403);
     expect(response.json().detail[0].msg).toBe('Invalid Authentication Token');
@@ -267,12 +264,12 @@ describe('authentication (full mode)', () => {
 
 describe('authentication options', () => {
   it('accepts old and reused tokens when the checks are off (NHS sandbox behaviour)', async () => {
-    const target = await startTestSandbox({ auth: { mode: 'full', checkTimestamp: false, rejectReusedTokens: false } });
+    const target = await startNhsSandboxFixture({ auth: { mode: 'full', checkTimestamp: false, rejectReusedTokens: false } });
     try {
       const header = createAuthHeader({
         mailboxId: 'X26ABC1',
         password: 'password',
-        sharedKey: TEST_SHARED_KEY,
+        sharedKey: SHARED_KEY,
         now: new Date('2015-11-20T10:38:00Z'),
         nonce: 'reused',
       });
@@ -280,30 +277,30 @@ describe('authentication options', () => {
       expect((await request()).status).toBe(200);
       expect((await request()).status).toBe(200);
     } finally {
-      await target.sandbox.close();
+      await target.close();
     }
   });
 
   it('needs no header in mode none, but the mailbox must exist', async () => {
-    const target = await startTestSandbox({ auth: { mode: 'none' } });
+    const target = await startNhsSandboxFixture({ auth: { mode: 'none' } });
     try {
       expect((await meshRequest(target, { path: '/messageexchange/X26ABC1/inbox' })).status).toBe(200);
       expect((await meshRequest(target, { path: '/messageexchange/NOBODY/inbox' })).status).toBe(403);
     } finally {
-      await target.sandbox.close();
+      await target.close();
     }
   });
 
   it('refuses an inactive mailbox', async () => {
-    const target = await startTestSandbox({
-      mailboxes: [...TEST_MAILBOXES.slice(0, 2), { ...TEST_MAILBOXES[2]!, active: false }],
+    const target = await startNhsSandboxFixture({
+      mailboxes: [...NHS_SANDBOX_MAILBOXES.slice(0, 2), { ...NHS_SANDBOX_MAILBOXES[2]!, active: false }],
     });
     try {
       const response = await meshRequest(target, { path: '/messageexchange/X26ABC3/inbox', as: 'X26ABC3' });
       expect(response.status).toBe(403);
       expect(response.json().detail[0].msg).toBe('Request Received from Inactive Mailbox');
     } finally {
-      await target.sandbox.close();
+      await target.close();
     }
   });
 });

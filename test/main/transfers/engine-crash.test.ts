@@ -5,18 +5,16 @@
  * file sent; a download must end as exactly one identical file, never
  * acknowledged before it was safely saved.
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { once } from 'node:events';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshTransferClient } from '../../../main/mesh/local-id-tracking';
-import { SHARED_KEY, startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
+import { childConnection, startCrashHarness, type CrashHarness } from '../../support/crash-harness';
+import { startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
 import { sha256OfFile } from './engine-fixture';
 
 const MiB = 1024 * 1024;
@@ -29,7 +27,7 @@ const WORKFLOW = 'TEST_WORKFLOW';
 
 let fixture: MeshFixture;
 let dir: string;
-let childScript: string;
+let harness: CrashHarness;
 let source: { path: string; sha256: string };
 
 /** 500 MiB quickly: one random MiB repeated, each copy stamped with its index so misplaced chunks change the hash. */
@@ -50,20 +48,7 @@ async function writeBigFile(path: string, size: number): Promise<string> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'engine-crash-'));
-  // Bundled where node finds the repository's packages (node_modules/.cache is ignored by git).
-  const cache = join(process.cwd(), 'node_modules', '.cache', 'mesh-desktop-tests');
-  await mkdir(cache, { recursive: true });
-  childScript = join(cache, `engine-child-${process.pid}-${Date.now()}.mjs`);
-  await build({
-    entryPoints: [join(process.cwd(), 'test/main/transfers/fixtures/engine-child.ts')],
-    outfile: childScript,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  harness = await startCrashHarness('test/main/transfers/fixtures/engine-child.ts', 'ENGINE_CHILD_CONFIG');
   fixture = await startMeshFixture({ store: { kind: 'memory' } });
   source = { path: join(dir, 'big upload.bin'), sha256: '' };
   source.sha256 = await writeBigFile(source.path, FILE_SIZE);
@@ -72,7 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fixture?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
-  if (childScript) await rm(childScript, { force: true });
+  await harness?.close();
 });
 
 interface ChildRun {
@@ -83,50 +68,22 @@ interface ChildRun {
 }
 
 /** Runs the child; kills it `killAfterMs` after it reports it started (undefined: let it finish). */
-function runChild(config: Record<string, unknown>, killAfterMs: number | undefined): Promise<ChildRun> {
-  const child = spawn(process.execPath, [childScript], {
-    env: { ...process.env, ENGINE_CHILD_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (data: Buffer) => {
-    stderr += data.toString();
-  });
+async function runChild(config: Record<string, unknown>, killAfterMs: number | undefined): Promise<ChildRun> {
   const run: ChildRun = { killed: false, mostBytes: 0 };
-  const lines = createInterface({ input: child.stdout });
-  lines.on('line', (line) => {
-    const message = JSON.parse(line) as { started?: boolean; progress?: { bytesDone: number }; transfer?: unknown };
-    if (message.started && killAfterMs !== undefined) {
-      setTimeout(() => {
-        run.killed = child.kill('SIGKILL');
-      }, killAfterMs);
-    } else if (message.progress) {
-      run.mostBytes = Math.max(run.mostBytes, message.progress.bytesDone);
-    } else if (message.transfer) {
-      run.result = message as ChildRun['result'];
-    }
+  const { killed } = await harness.run(config, {
+    killAfterMs,
+    isResult: (message) => message.transfer !== undefined,
+    onMessage: (message) => {
+      const progress = message.progress as { bytesDone: number } | undefined;
+      if (progress) run.mostBytes = Math.max(run.mostBytes, progress.bytesDone);
+      else if (message.transfer) run.result = message as unknown as ChildRun['result'];
+    },
   });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve({ ...run, killed: true });
-      else if (code === 0 && run.result) resolve(run);
-      else reject(new Error(`child exited with ${code ?? signal}: ${stderr}`));
-    });
-  });
+  return { ...run, killed };
 }
 
 function baseConfig(mailboxId: string, stateFolder: string) {
-  return {
-    baseUrl: fixture.sandbox.url,
-    mailboxId,
-    password: 'password',
-    sharedKey: SHARED_KEY,
-    clientCertFile: fixture.files.clientCert,
-    clientKeyFile: fixture.files.clientKey,
-    caCertFile: fixture.files.caCert,
-    stateFolder,
-    chunkSize: CHUNK_SIZE,
-  };
+  return { ...childConnection(fixture, mailboxId), stateFolder, chunkSize: CHUNK_SIZE };
 }
 
 /**

@@ -14,7 +14,7 @@ import type { MeshClientOptions } from '../../../main/mesh/client';
 import { MeshTransferClient } from '../../../main/mesh/local-id-tracking';
 import type { SandboxOptions } from '../../../main/sandbox';
 import { createTransfers, type MailboxTransferSettings, type Transfers, type TransfersOptions } from '../../../main/transfers';
-import { startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
+import { FAST_RETRY, startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
 
 export const SENDER = 'X26ABC1';
 export const RECIPIENT = 'X26ABC2';
@@ -59,7 +59,7 @@ export async function startEngineBed(
       existing = new MeshTransferClient({
         ...fixture.clientOptions(mailboxId),
         proxy: 'direct',
-        retry: { retries: 4, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 },
+        retry: FAST_RETRY,
         ...clientOverrides,
       });
       clients.set(mailboxId, existing);
