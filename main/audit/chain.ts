@@ -58,7 +58,7 @@ export interface LocatedEntry {
   line: number;
 }
 
-type LineCheck = { ok: true; entry: AuditEntry } | { ok: false; reason: string; seq?: number };
+export type LineCheck = { ok: true; entry: AuditEntry } | { ok: false; reason: string; seq?: number };
 
 /** Checks one stored line on its own: readable, canonical, a known entry, its hash right. */
 export function checkLine(line: string): LineCheck {
@@ -108,8 +108,14 @@ export function splitLines(text: string): { lines: string[]; torn: string } {
   return { lines, torn };
 }
 
-/** Verifies a whole trail: its files in order, and the head recorded beside them. */
-export function verifyChain(files: readonly AuditFileText[], head: AuditHead | undefined): VerifyReport {
+/** How one stored line was found, handed to a reader that wants the entries as well as the verdict. */
+export type LineSeen = (fileIndex: number, lineIndex: number, checked: LineCheck) => void;
+
+/**
+ * Verifies a whole trail: its files in order, and the head recorded beside them. `seen` hears each line's check
+ * as it is made, so a reader listing the entries does not parse and hash every line a second time.
+ */
+export function verifyChain(files: readonly AuditFileText[], head: AuditHead | undefined, seen?: LineSeen): VerifyReport {
   const report: VerifyReport = { ok: false, entries: 0, files: files.length };
   let expectedSeq: number | undefined;
   let expectedPrev: string | undefined;
@@ -138,6 +144,7 @@ export function verifyChain(files: readonly AuditFileText[], head: AuditHead | u
     for (const [index, line] of lines.entries()) {
       const lineNumber = index + 1;
       const checked = checkLine(line);
+      seen?.(fileIndex, index, checked);
       const expectedAt = expectedSeq !== undefined ? { seq: expectedSeq } : {};
       if (!checked.ok) {
         return fail({

@@ -19,7 +19,16 @@ import { mkdir, open, readFile, readdir, rm, stat, truncate } from 'node:fs/prom
 import path from 'node:path';
 import { writeFileAtomic } from '../shared/durable-file';
 import { canonicalJson, entryHash } from './canonical';
-import { checkLine, splitLines, verifyChain, type AuditFileText, type AuditHead, type LocatedEntry, type VerifyReport } from './chain';
+import {
+  checkLine,
+  splitLines,
+  verifyChain,
+  type AuditFileText,
+  type AuditHead,
+  type LineCheck,
+  type LocatedEntry,
+  type VerifyReport,
+} from './chain';
 import {
   AUDIT_FORMAT_VERSION,
   GENESIS_HASH,
@@ -103,15 +112,20 @@ export class AuditTrail {
   /** Every entry that reads back as one, in order, with the verification of the whole trail. */
   async read(): Promise<{ entries: LocatedEntry[]; report: VerifyReport }> {
     const { files, head } = await this.readFiles();
+    // Verification checks every line up to the first that does not fit; only the lines after that are checked here.
+    const checks = files.map((): LineCheck[] => []);
+    const report = verifyChain(files, head, (fileIndex, lineIndex, checked) => {
+      checks[fileIndex]![lineIndex] = checked;
+    });
     const entries: LocatedEntry[] = [];
-    for (const file of files) {
+    files.forEach((file, fileIndex) => {
       const { lines } = splitLines(file.text);
       lines.forEach((line, index) => {
-        const checked = checkLine(line);
+        const checked = checks[fileIndex]![index] ?? checkLine(line);
         if (checked.ok) entries.push({ entry: checked.entry, file: file.name, line: index + 1 });
       });
-    }
-    return { entries, report: verifyChain(files, head) };
+    });
+    return { entries, report };
   }
 
   /**
