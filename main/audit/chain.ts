@@ -108,14 +108,20 @@ export function splitLines(text: string): { lines: string[]; torn: string } {
   return { lines, torn };
 }
 
-/** How one stored line was found, handed to a reader that wants the entries as well as the verdict. */
-export type LineSeen = (fileIndex: number, lineIndex: number, checked: LineCheck) => void;
+/** Checks the line at a place in the trail: `checkLine`, or a reader's memory of checking those same bytes before. */
+export type LineChecker = (fileIndex: number, lineIndex: number, line: string) => LineCheck;
+
+const checkEveryLine: LineChecker = (_file, _line, line) => checkLine(line);
 
 /**
- * Verifies a whole trail: its files in order, and the head recorded beside them. `seen` hears each line's check
- * as it is made, so a reader listing the entries does not parse and hash every line a second time.
+ * Verifies a whole trail: its files in order, and the head recorded beside them. A reader that lists the entries
+ * too, or read the same bytes before, hands in its own `check` so no line is parsed and hashed twice.
  */
-export function verifyChain(files: readonly AuditFileText[], head: AuditHead | undefined, seen?: LineSeen): VerifyReport {
+export function verifyChain(
+  files: readonly AuditFileText[],
+  head: AuditHead | undefined,
+  check: LineChecker = checkEveryLine,
+): VerifyReport {
   const report: VerifyReport = { ok: false, entries: 0, files: files.length };
   let expectedSeq: number | undefined;
   let expectedPrev: string | undefined;
@@ -143,8 +149,7 @@ export function verifyChain(files: readonly AuditFileText[], head: AuditHead | u
     }
     for (const [index, line] of lines.entries()) {
       const lineNumber = index + 1;
-      const checked = checkLine(line);
-      seen?.(fileIndex, index, checked);
+      const checked = check(fileIndex, index, line);
       const expectedAt = expectedSeq !== undefined ? { seq: expectedSeq } : {};
       if (!checked.ok) {
         return fail({
