@@ -58,7 +58,7 @@ export interface LocatedEntry {
   line: number;
 }
 
-type LineCheck = { ok: true; entry: AuditEntry } | { ok: false; reason: string; seq?: number };
+export type LineCheck = { ok: true; entry: AuditEntry } | { ok: false; reason: string; seq?: number };
 
 /** Checks one stored line on its own: readable, canonical, a known entry, its hash right. */
 export function checkLine(line: string): LineCheck {
@@ -108,8 +108,20 @@ export function splitLines(text: string): { lines: string[]; torn: string } {
   return { lines, torn };
 }
 
-/** Verifies a whole trail: its files in order, and the head recorded beside them. */
-export function verifyChain(files: readonly AuditFileText[], head: AuditHead | undefined): VerifyReport {
+/** Checks the line at a place in the trail: `checkLine`, or a reader's memory of checking those same bytes before. */
+export type LineChecker = (fileIndex: number, lineIndex: number, line: string) => LineCheck;
+
+const checkEveryLine: LineChecker = (_file, _line, line) => checkLine(line);
+
+/**
+ * Verifies a whole trail: its files in order, and the head recorded beside them. A reader that lists the entries
+ * too, or read the same bytes before, hands in its own `check` so no line is parsed and hashed twice.
+ */
+export function verifyChain(
+  files: readonly AuditFileText[],
+  head: AuditHead | undefined,
+  check: LineChecker = checkEveryLine,
+): VerifyReport {
   const report: VerifyReport = { ok: false, entries: 0, files: files.length };
   let expectedSeq: number | undefined;
   let expectedPrev: string | undefined;
@@ -137,7 +149,7 @@ export function verifyChain(files: readonly AuditFileText[], head: AuditHead | u
     }
     for (const [index, line] of lines.entries()) {
       const lineNumber = index + 1;
-      const checked = checkLine(line);
+      const checked = check(fileIndex, index, line);
       const expectedAt = expectedSeq !== undefined ? { seq: expectedSeq } : {};
       if (!checked.ok) {
         return fail({

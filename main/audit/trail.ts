@@ -19,7 +19,17 @@ import { mkdir, open, readFile, readdir, rm, stat, truncate } from 'node:fs/prom
 import path from 'node:path';
 import { writeFileAtomic } from '../shared/durable-file';
 import { canonicalJson, entryHash } from './canonical';
-import { checkLine, splitLines, verifyChain, type AuditFileText, type AuditHead, type LocatedEntry, type VerifyReport } from './chain';
+import {
+  checkLine,
+  splitLines,
+  verifyChain,
+  type AuditFileText,
+  type AuditHead,
+  type LineCheck,
+  type LineChecker,
+  type LocatedEntry,
+  type VerifyReport,
+} from './chain';
 import {
   AUDIT_FORMAT_VERSION,
   GENESIS_HASH,
@@ -71,6 +81,12 @@ export class AuditTrail {
   private readonly clock: () => Date;
   private readonly zone: string;
   private readonly maxFileBytes: number;
+  /**
+   * How each file's lines checked, against a SHA-256 of the exact bytes they were read from: a later read whose
+   * file starts with those same bytes (the trail only grows between two reads) checks only the lines after them.
+   * The same bytes always check the same way, so this changes how long a read takes, never what it finds.
+   */
+  private checkedBefore = new Map<string, CheckedFile>();
 
   constructor(private readonly options: AuditTrailOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -96,22 +112,23 @@ export class AuditTrail {
 
   /** Checks the whole trail. */
   async verify(): Promise<VerifyReport> {
-    const { files, head } = await this.readFiles();
-    return verifyChain(files, head);
+    const { files, head, check } = await this.readChecked();
+    return verifyChain(files, head, check);
   }
 
   /** Every entry that reads back as one, in order, with the verification of the whole trail. */
   async read(): Promise<{ entries: LocatedEntry[]; report: VerifyReport }> {
-    const { files, head } = await this.readFiles();
+    const { files, head, check } = await this.readChecked();
+    const report = verifyChain(files, head, check);
     const entries: LocatedEntry[] = [];
-    for (const file of files) {
+    files.forEach((file, fileIndex) => {
       const { lines } = splitLines(file.text);
       lines.forEach((line, index) => {
-        const checked = checkLine(line);
+        const checked = check(fileIndex, index, line);
         if (checked.ok) entries.push({ entry: checked.entry, file: file.name, line: index + 1 });
       });
-    }
-    return { entries, report: verifyChain(files, head) };
+    });
+    return { entries, report };
   }
 
   /**
@@ -324,13 +341,54 @@ export class AuditTrail {
     }
   }
 
-  private async readFiles(): Promise<{ files: AuditFileText[]; head: AuditHead | undefined }> {
+  /** The trail's files and head, with a line checker that remembers: lines already checked in these bytes are not checked again. */
+  private async readChecked(): Promise<{ files: AuditFileText[]; head: AuditHead | undefined; check: LineChecker }> {
     const names = await this.fileNames();
-    const files = await Promise.all(
-      names.map(async (name) => ({ name, text: await readFile(path.join(this.options.folder, name), 'utf8') })),
-    );
-    return { files, head: await this.readHead() };
+    const buffers = await Promise.all(names.map((name) => readFile(path.join(this.options.folder, name))));
+    const head = await this.readHead();
+    const files = names.map((name, index) => ({ name, text: buffers[index]!.toString('utf8') }));
+    const known = names.map((name, index) => stillTrue(this.checkedBefore.get(name), buffers[index]!));
+    const check: LineChecker = (fileIndex, lineIndex, line) => {
+      const checks = known[fileIndex]!.checks;
+      const checked = checks[lineIndex] ?? checkLine(line);
+      checks[lineIndex] = checked;
+      return checked;
+    };
+    // Only the files there now are remembered (a pruned file is forgotten); their checks fill in as this read goes.
+    this.checkedBefore = new Map(names.map((name, index) => [name, known[index]!]));
+    return { files, head, check };
   }
+}
+
+/** One file's remembered checks: line by line (0-based), for the first `bytes` bytes, whose SHA-256 is `digest`. */
+interface CheckedFile {
+  bytes: number;
+  digest: string;
+  checks: LineCheck[];
+}
+
+/**
+ * The checks remembered for a file that still starts with the bytes they were made on (else none), in an array
+ * the read fills in as it checks more lines, and remembered for the file's bytes up to its last newline (a torn
+ * end is never a line: the next write repairs or completes it).
+ */
+function stillTrue(before: CheckedFile | undefined, buffer: Buffer): CheckedFile {
+  const end = buffer.lastIndexOf(0x0a) + 1;
+  const hash = createHash('sha256');
+  let checks: LineCheck[] = [];
+  let hashed = 0;
+  if (before && before.bytes > 0 && before.bytes <= end) {
+    hash.update(buffer.subarray(0, before.bytes));
+    if (hash.copy().digest('hex') === before.digest) {
+      checks = [...before.checks];
+      hashed = before.bytes;
+    } else {
+      // Changed in place: nothing remembered holds, and the digest starts again from the first byte.
+      return stillTrue(undefined, buffer);
+    }
+  }
+  hash.update(buffer.subarray(hashed, end));
+  return { bytes: end, digest: hash.digest('hex'), checks };
 }
 
 function monthOf(date: Date): string {

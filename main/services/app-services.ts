@@ -11,7 +11,14 @@ import { AuditTrail, auditFolder } from '../audit/trail';
 import { auditTransferEvents } from '../audit/transfer-events';
 import { createDispatcher } from '../contract/dispatch';
 import { ACTIVITY_PAGE_LIMIT, type RequestHandlers } from '../contract/schemas';
-import type { ActivityFilter, ConnectionTestResult, MailboxStatus, MailboxSummary, SettingsSnapshot } from '../contract/types';
+import type {
+  ActivityFilter,
+  ActivitySummary,
+  ConnectionTestResult,
+  MailboxStatus,
+  MailboxSummary,
+  SettingsSnapshot,
+} from '../contract/types';
 import { generateCsr } from '../certs/csr';
 import type { Logger } from '../log/logger';
 import { MeshTransferClient } from '../mesh/local-id-tracking';
@@ -102,7 +109,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
    * 100,000-entry trail is then a slice, and a new filter one pass over entries already in memory.
    */
   let trailRead: { fingerprint: string; entries: AuditEntry[]; report: VerifyReport } | undefined;
-  let activityRead: { fingerprint: string; filter: string; entries: AuditEntry[] } | undefined;
+  let activityRead: { fingerprint: string; filter: string; entries: AuditEntry[]; summary: ActivitySummary } | undefined;
   const readActivity = async (filter: ActivityFilter = {}) => {
     await audit.flush();
     const fingerprint = await auditReader.fingerprint();
@@ -111,9 +118,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       trailRead = { fingerprint, entries: entries.map((located) => located.entry), report };
     }
     const key = JSON.stringify(filter);
-    if (activityRead?.fingerprint !== fingerprint || activityRead.filter !== key)
-      activityRead = { fingerprint, filter: key, entries: selectActivity(trailRead.entries, filter).entries };
-    return { entries: activityRead.entries, total: trailRead.entries.length, report: trailRead.report };
+    if (activityRead?.fingerprint !== fingerprint || activityRead.filter !== key) {
+      const { entries } = selectActivity(trailRead.entries, filter);
+      // Counted once per filter, not again for every page the window asks for as the person scrolls.
+      activityRead = { fingerprint, filter: key, entries, summary: summariseActivity(entries) };
+    }
+    return { entries: activityRead.entries, summary: activityRead.summary, total: trailRead.entries.length, report: trailRead.report };
   };
   // One-shot command-line runs apply no policy of their own worth recording each time.
   if (options.background !== false) void audit.record(auditEventOfPolicy(policyAtStart, 'start'));
@@ -726,13 +736,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     retryTransfer: async (id, choice) => transferView(await queue.retry(id, choice?.sendAgain ? { sendAgain: true } : {})),
     listActivity: async (filter, page = { offset: 0, limit: ACTIVITY_PAGE_LIMIT }) => {
-      const { entries, total, report } = await readActivity(filter);
+      const { entries, summary, total, report } = await readActivity(filter);
       return {
         entries: pageOfActivity(entries, page).map(toActivityEntry),
         offset: page.offset,
         matched: entries.length,
         total,
-        summary: summariseActivity(entries),
+        summary,
         verified: { ok: report.ok, sentence: describeReport(report) },
       };
     },

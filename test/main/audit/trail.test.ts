@@ -3,7 +3,7 @@
  * (one byte edited, an entry removed, two swapped, the end cut off), a torn last line reported and repaired,
  * rotation by size and by month keeping the chain across files, and pruning recorded in the chain.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile, appendFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,6 +66,36 @@ describe('audit trail', () => {
     expect(report.ok).toBe(false);
     expect(report.problem?.seq).toBe(3);
     expect(report.problem?.reason).toMatch(/does not match its own hash/);
+  });
+
+  it('checks a trail read before as strictly as a new one: appended entries, and a byte edited in place with its time put back', async () => {
+    const t = trail();
+    await appendMany(t, 5);
+    expect((await t.read()).report.ok).toBe(true);
+    await appendMany(t, 2);
+    const grown = await t.read();
+    expect(grown.report.ok).toBe(true);
+    expect(grown.entries.map((located) => located.entry.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+
+    const file = await onlyFile();
+    const before = await stat(file);
+    const text = await readFile(file, 'utf8');
+    // Same length, same modification time: only the bytes tell.
+    await writeFile(file, text.replace('"M1"', '"M8"'));
+    await utimes(file, before.atime, before.mtime);
+    const edited = await t.read();
+    expect(edited.report.ok).toBe(false);
+    expect(edited.report.problem?.seq).toBe(2);
+    expect(edited.report.problem?.reason).toMatch(/does not match its own hash/);
+
+    await writeFile(file, text);
+    expect((await t.verify()).ok).toBe(true);
+    // A line added by hand after the last read is checked like any other.
+    const lines = text.split('\n').filter(Boolean);
+    await appendFile(file, `${lines[6]}\n`);
+    const copied = await t.verify();
+    expect(copied.ok).toBe(false);
+    expect(copied.problem?.line).toBe(8);
   });
 
   it('finds a removed entry, a reordering, and a cut-off end', async () => {
