@@ -94,6 +94,19 @@ async function checkIdentical(label: string, path: string, bytes: number, sha256
   rmSync(path, { force: true });
 }
 
+/** The command line's send of `source` to the recipient, in chunks of `chunkMiB`. */
+const sendArgs = (source: string, chunkMiB: number, flags: readonly string[] = []) => [
+  'send',
+  '--to',
+  RECIPIENT,
+  '--workflow',
+  'TEST_WORKFLOW',
+  '--chunk-size',
+  String(chunkMiB * MiB),
+  ...flags,
+  source,
+  '--json',
+];
 const mbps = (bytes: number, m: Measurement) => bytes / 1e6 / m.seconds;
 
 interface FlatRow {
@@ -134,17 +147,7 @@ async function flatPass(): Promise<void> {
       const sourceHash = await makeLargeFile(source, bytes, block);
       for (const chunkMiB of chunkSizesMiB) {
         const size = `${gib} GiB`;
-        const sent = await flatCli(SENDER, [
-          'send',
-          '--to',
-          RECIPIENT,
-          '--workflow',
-          'TEST_WORKFLOW',
-          '--chunk-size',
-          String(chunkMiB * MiB),
-          source,
-          '--json',
-        ]);
+        const sent = await flatCli(SENDER, sendArgs(source, chunkMiB));
         flatRows.push({
           size,
           chunkMiB,
@@ -214,23 +217,7 @@ try {
           const result = await pair(
             operation,
             () => measure(root, '_baseline', ['upload', sandbox.url, SENDER, source, RECIPIENT], env(SENDER), { warm: [source] }),
-            () =>
-              cli(
-                SENDER,
-                [
-                  'send',
-                  '--to',
-                  RECIPIENT,
-                  '--workflow',
-                  'TEST_WORKFLOW',
-                  '--chunk-size',
-                  String(chunkMiB * MiB),
-                  ...appFlags,
-                  source,
-                  '--json',
-                ],
-                [source],
-              ),
+            () => cli(SENDER, sendArgs(source, chunkMiB, appFlags), [source]),
           );
           return { result, baseline: result.baseline.output, app: (JSON.parse(result.app.output) as { messageId: string }).messageId };
         };
