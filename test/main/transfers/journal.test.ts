@@ -131,6 +131,87 @@ describe('MailboxStore', () => {
     expect(await again.inbox()).toEqual([]);
   });
 
+  it('appends a change per message and reads the snapshot with its log replayed', async () => {
+    const store = new MailboxStore(dir, 'p', silentLogger);
+    const sent = (id: string, status?: string) => ({
+      transferId: id,
+      profileId: 'p',
+      localId: id,
+      appLocalId: id,
+      to: 'X26ABC2',
+      workflowId: 'WF',
+      fileName: `${id}.csv`,
+      filePath: `/${id}.csv`,
+      size: 1,
+      queuedAt: `2025-01-01T00:00:0${id.length}Z`,
+      ...(status ? { status } : {}),
+    });
+    await store.upsertSent(sent('a'));
+    await store.upsertSent(sent('bb'));
+    await store.updateSent((record) => {
+      if (record.transferId !== 'a') return false;
+      record.status = 'acknowledged';
+      return true;
+    });
+    const lines = (await readFile(join(dir, 'mailboxes', 'p', 'sent.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(3);
+    await expect(readFile(join(dir, 'mailboxes', 'p', 'sent.json'))).rejects.toThrow(/ENOENT/);
+    const again = new MailboxStore(dir, 'p', silentLogger);
+    expect(await again.sent()).toEqual([sent('bb'), sent('a', 'acknowledged')]);
+  });
+
+  it('replays a log kept by a crash after its snapshot to the same state, and drops a torn last line', async () => {
+    const folder = join(dir, 'mailboxes', 'p');
+    await mkdir(folder, { recursive: true });
+    const entry = (id: string, savedPath?: string) => ({
+      facts: { messageId: id, messageType: 'DATA' as const, encrypted: false, compressed: false, chunkCount: 1 },
+      receivedAt: '2025-01-01T00:00:00Z',
+      firstSeenAt: '2025-01-01T00:00:00Z',
+      ...(savedPath ? { savedPath } : {}),
+    });
+    // The snapshot already has the log's changes: a crash came between the snapshot's rename and the log's removal.
+    await writeFile(join(folder, 'inbox.json'), JSON.stringify([entry('M2', '/in/M2')]));
+    await writeFile(
+      join(folder, 'inbox.jsonl'),
+      [{ put: entry('M1') }, { put: entry('M2') }, { remove: 'M1' }, { put: entry('M2', '/in/M2') }]
+        .map((line) => JSON.stringify(line))
+        .join('\n') + '\n{"put":{"fac',
+    );
+    const store = new MailboxStore(dir, 'p', silentLogger);
+    expect(await store.inbox()).toEqual([entry('M2', '/in/M2')]);
+    // The torn line was compacted away before anything else could be appended after it.
+    expect(await readFile(join(folder, 'inbox.jsonl'), 'utf8').catch(() => '')).toBe('');
+    await store.updateInboxEntry('M2', (cached) => {
+      cached.downloadTransferId = 't';
+    });
+    expect(await new MailboxStore(dir, 'p', silentLogger).inbox()).toEqual([{ ...entry('M2', '/in/M2'), downloadTransferId: 't' }]);
+  });
+
+  it('keeps the order setInbox was given, and compacts a log grown past its snapshot', async () => {
+    const store = new MailboxStore(dir, 'p', silentLogger);
+    const entries = Array.from({ length: 400 }, (_, n) => ({
+      facts: {
+        messageId: `M${n}`,
+        messageType: 'DATA' as const,
+        encrypted: false,
+        compressed: false,
+        chunkCount: 1,
+        subject: 'x'.repeat(200),
+      },
+      receivedAt: '2025-01-01T00:00:00Z',
+      firstSeenAt: '2025-01-01T00:00:00Z',
+    }));
+    await store.setInbox(entries);
+    await store.setInbox([...entries].reverse());
+    for (const entry of entries.slice(0, 50)) await store.updateInboxEntry(entry.facts.messageId, (e) => (e.savedPath = '/x'));
+    await store.flush();
+    const folder = join(dir, 'mailboxes', 'p');
+    const snapshot = JSON.parse(await readFile(join(folder, 'inbox.json'), 'utf8')) as unknown[];
+    expect(snapshot.length).toBe(400);
+    const expected = [...entries].reverse().map((e, n) => (n >= 350 ? { ...e, savedPath: '/x' } : e));
+    expect(await new MailboxStore(dir, 'p', silentLogger).inbox()).toEqual(expected);
+  });
+
   it('starts a damaged file empty instead of failing', async () => {
     await mkdir(join(dir, 'mailboxes', 'p'), { recursive: true });
     await writeFile(join(dir, 'mailboxes', 'p', 'sent.json'), '{broken');
