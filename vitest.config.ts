@@ -25,6 +25,10 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['test/renderer/**/*.test.{ts,tsx}'],
           setupFiles: ['test/renderer/setup.ts'],
+          // A component test that walks a whole flow in jsdom takes 1–3 s alone and passed 5 s when other work
+          // shared this 2-core machine (App.test.tsx's first-run flow at 5.03 s): the limit is there to catch a
+          // hang, and no test measures time.
+          testTimeout: 20_000,
         },
       },
     ],
