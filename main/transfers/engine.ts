@@ -513,7 +513,10 @@ export class TransferEngine implements TransferQueueView {
     const markerBefore = progressMarker(record);
     run.done = (async () => {
       try {
-        await this.setState(record, 'running');
+        // Shown, not saved: start() turns a journalled "running" back into "queued", so on disk the two mean the same,
+        // and the run's first real step saves the record anyway.
+        this.changeState(record, 'running', undefined);
+        this.announceState(record);
         this.rates.get(record.id)?.reset();
         let session = this.sessions.get(record.id);
         if (!session) {
