@@ -6,7 +6,8 @@
  *
  * Shape: every transfer is a journal record (journal.ts) that the runners
  * (upload-runner.ts, download-runner.ts) advance step by step, saving it
- * before and after everything MESH could see. The engine decides which
+ * before everything MESH could see and after every step recovery could not
+ * work out again (each save left out says why). The engine decides which
  * records run (at most `concurrency` at once, oldest first), retries
  * transient failures by itself with growing pauses, and turns pause,
  * cancel and shutdown into aborts at safe points. Memory per transfer is a
