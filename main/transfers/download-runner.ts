@@ -371,7 +371,9 @@ async function commitChunk(
   (record.facts as ReceivedMessageFacts).chunkCount = chunkCount;
   record.chunksDone = k;
   record.bytesDone = bytesDone;
-  await ctx.save();
+  // The last chunk is left to the save that names the file's final place (place() below, straight after verify()):
+  // a crash before it finds the chunk unrecorded and fetches it again, which is safe since nothing was acknowledged.
+  if (k < chunkCount) await ctx.save();
 }
 
 async function verify(ctx: RunContext<DownloadRecord>, session: DownloadSession): Promise<void> {
@@ -398,8 +400,8 @@ async function verify(ctx: RunContext<DownloadRecord>, session: DownloadSession)
   }
   const expected = parseChecksum(facts.checksum);
   if (!expected) {
+    // Saved with the placement that follows at once (see the end of verify).
     record.verification = { bytes: size, checksum: 'not-checked', lengthsChecked: true };
-    await ctx.save();
     return;
   }
   if (!session.hash || session.hashedUpTo !== size) {
@@ -420,8 +422,10 @@ async function verify(ctx: RunContext<DownloadRecord>, session: DownloadSession)
       detail: `${expected.algorithm} expected ${expected.hex}, got ${actual}`,
     });
   }
+  // Not saved on its own: place() follows at once, and its first save (the name it tries) carries this. A crash
+  // before that finds the last chunk unrecorded and fetches and verifies it again; nothing was placed or acknowledged.
+  // Any other way out of the run (pause, cancel, failure) saves the whole record with its state.
   record.verification = { bytes: size, checksum: 'verified', checksumAlgorithm: expected.algorithm, lengthsChecked: true };
-  await ctx.save();
 }
 
 async function place(ctx: RunContext<DownloadRecord>): Promise<void> {
@@ -463,9 +467,10 @@ async function place(ctx: RunContext<DownloadRecord>): Promise<void> {
     if (error instanceof AppError) throw error;
     throw fileSystemError(error, folder, 'write');
   }
+  // Saved by describe(), which follows at once: a crash before it finds placingAs in the journal and
+  // finishInterruptedPlacement() knows the file by it (linked to the partial file, or alone once that is removed).
   record.savedPath = savedPath;
   record.savedAt = ctx.clock().toISOString();
-  await ctx.save();
   try {
     await removePartial(record.partPath);
   } catch (error) {
@@ -491,8 +496,9 @@ async function describe(ctx: RunContext<DownloadRecord>): Promise<void> {
 export async function acknowledgeSaved(ctx: RunContext<DownloadRecord>): Promise<void> {
   const record = ctx.record;
   await ctx.client.acknowledge(record.messageId);
+  // Left to the "done" save that follows (runDownload is the only caller): a crash in between acknowledges again,
+  // which MESH takes as the same request, and the journal already says the file is saved with its sidecar.
   record.acknowledgedAt = ctx.clock().toISOString();
-  await ctx.save();
   if (record.savedPath && record.sidecarPath && record.facts && record.verification) {
     try {
       await writeSidecar(record.savedPath, buildSidecar(record, record.facts, record.savedPath, record.verification));

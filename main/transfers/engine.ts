@@ -6,7 +6,8 @@
  *
  * Shape: every transfer is a journal record (journal.ts) that the runners
  * (upload-runner.ts, download-runner.ts) advance step by step, saving it
- * before and after everything MESH could see. The engine decides which
+ * before everything MESH could see and after every step recovery could not
+ * work out again (each save left out says why). The engine decides which
  * records run (at most `concurrency` at once, oldest first), retries
  * transient failures by itself with growing pauses, and turns pause,
  * cancel and shutdown into aborts at safe points. Memory per transfer is a
@@ -513,7 +514,10 @@ export class TransferEngine implements TransferQueueView {
     const markerBefore = progressMarker(record);
     run.done = (async () => {
       try {
-        await this.setState(record, 'running');
+        // Shown, not saved: start() turns a journalled "running" back into "queued", so on disk the two mean the same,
+        // and the run's first real step saves the record anyway.
+        this.changeState(record, 'running', undefined);
+        this.announceState(record);
         this.rates.get(record.id)?.reset();
         let session = this.sessions.get(record.id);
         if (!session) {

@@ -409,15 +409,16 @@ export async function runUpload(ctx: UploadContext, session: HashSession = { has
       const step = nextUploadStep({ ...record, wantChecksum: ctx.wantChecksum });
       if (step.step === 'finished') {
         if (record.sentAt && record.sentSha256 === undefined) {
+          // Left to the "done" save that follows at once: after a crash in between, sentAt sends the record straight
+          // back here and the digest is worked out again from the same file.
           record.sentSha256 = await source.digest.digest();
-          await ctx.save();
         }
         return;
       }
       throwIfAborted(ctx.signal);
       switch (step.step) {
         case 'prepare': {
-          await ctx.setState('running', 'Working out the file’s checksum');
+          ctx.showState('running', 'Working out the file’s checksum');
           let checksum;
           try {
             checksum = await checksumOfFile(record.filePath, record.fileSize, 'sha256', ctx.signal);
@@ -425,19 +426,22 @@ export async function runUpload(ctx: UploadContext, session: HashSession = { has
             if (ctx.signal.aborted) throw abortedError(ctx.signal);
             throw fileSystemError(error, record.filePath, 'read');
           }
+          // Not saved on its own: the first POST's intent, saved before any byte leaves, carries it. A crash before
+          // then finds no checksum and works it out again from the file, which checkFileUnchanged holds to the one queued.
           record.checksum = formatChecksum(checksum);
-          await ctx.save();
           break;
         }
         case 'resolve-first-post':
           await resolveFirstPost(ctx);
           break;
         case 'send-first':
-          if (record.state !== 'running' || record.note) await ctx.setState('running');
+          // Shown only: sendFirst saves its intent before the POST, and a journalled "running" means "queued" anyway.
+          if (record.state !== 'running' || record.note) ctx.showState('running');
           await sendFirst(ctx, source, plan);
           break;
         case 'send-chunk':
-          if (record.state !== 'running' || record.note) await ctx.setState('running');
+          // Shown only: the chunk's confirmation saves it, and a journalled "running" means "queued" anyway.
+          if (record.state !== 'running' || record.note) ctx.showState('running');
           await sendLater(ctx, source, plan, step.k);
           break;
       }
