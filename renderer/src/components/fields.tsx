@@ -243,3 +243,35 @@ export function Checkbox({ id, label, hint, managed, disabled, checked, onChange
     </div>
   );
 }
+
+/** The search box that opens a list's filter row: label, box, and a hint a screen reader hears saying what it looks through. */
+export function FilterSearch({
+  id,
+  hint,
+  value,
+  onChange,
+}: {
+  id: string;
+  hint: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <>
+      <label className="app-filters__label" htmlFor={id}>
+        Search
+      </label>
+      <input
+        id={id}
+        className="nhsuk-input app-filters__search"
+        type="search"
+        aria-describedby={`${id}-hint`}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      <span id={`${id}-hint`} className="nhsuk-u-visually-hidden">
+        {hint}
+      </span>
+    </>
+  );
+}

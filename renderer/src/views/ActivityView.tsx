@@ -16,7 +16,7 @@ import {
 } from '../state/activity-view';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { LoadFailed, OutcomeMessage, SummaryList, Tag } from '../components/bits';
-import { SelectField } from '../components/fields';
+import { FilterSearch, SelectField } from '../components/fields';
 import { SplitPane } from '../components/SplitPane';
 import { ViewMenu } from '../components/ViewMenu';
 import { countOf, formatBytes, formatDateTime } from '../lib/format';
@@ -279,20 +279,12 @@ export function ActivityView() {
         {outcome && <OutcomeMessage outcome={outcome} onDismiss={store.dismiss} />}
         <div className="app-filters" role="search" aria-label="Filter the activity record">
           <div className="app-filters__row">
-            <label className="app-filters__label" htmlFor="activity-search">
-              Search
-            </label>
-            <input
+            <FilterSearch
               id="activity-search"
-              className="nhsuk-input app-filters__search"
-              type="search"
-              aria-describedby="activity-search-hint"
+              hint="Looks through the subject, file name, mailboxes, message ID and reason"
               value={fields.text}
-              onChange={(event) => store.setFields({ text: event.target.value })}
+              onChange={(text) => store.setFields({ text: text })}
             />
-            <span id="activity-search-hint" className="nhsuk-u-visually-hidden">
-              Looks through the subject, file name, mailboxes, message ID and reason
-            </span>
             <label className="app-filters__label" htmlFor="activity-from">
               From
             </label>

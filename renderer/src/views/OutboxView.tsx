@@ -9,7 +9,7 @@ import { partyLabel } from '../state/inbox-view';
 import { NoMailbox } from '../components/NoMailbox';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { LoadFailed, OutcomeMessage, SummaryList, Tag } from '../components/bits';
-import { SelectField } from '../components/fields';
+import { FilterSearch, SelectField } from '../components/fields';
 import { SplitPane } from '../components/SplitPane';
 import { ViewMenu } from '../components/ViewMenu';
 import { countOf, formatBytes, formatDateTime, formatWhen } from '../lib/format';
@@ -275,20 +275,12 @@ export function OutboxView() {
         {outcome && <OutcomeMessage outcome={outcome} onDismiss={store.dismiss} />}
         <div className="app-filters" role="search" aria-label="Search and filter sent messages">
           <div className="app-filters__row">
-            <label className="app-filters__label" htmlFor="sent-search">
-              Search
-            </label>
-            <input
+            <FilterSearch
               id="sent-search"
-              className="nhsuk-input app-filters__search"
-              type="search"
-              aria-describedby="sent-search-hint"
+              hint="Looks through the recipient, subject, file name and message ID"
               value={filters.search}
-              onChange={(event) => store.setFilters({ search: event.target.value })}
+              onChange={(text) => store.setFilters({ search: text })}
             />
-            <span id="sent-search-hint" className="nhsuk-u-visually-hidden">
-              Looks through the recipient, subject, file name and message ID
-            </span>
             <SelectField
               id="sent-filter-status"
               label="Status"

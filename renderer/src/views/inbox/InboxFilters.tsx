@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { InboxItem } from '../../../../main/contract';
-import { SelectField } from '../../components/fields';
+import { FilterSearch, SelectField } from '../../components/fields';
 import { LinkButton } from '../../components/bits';
 import { workflowName } from '../../lib/workflows';
 import { filterChoices, inboxCounts, isFiltered, type InboxFilters as Filters, type ReceivedRange } from '../../state/inbox-view';
@@ -76,20 +76,12 @@ export function InboxFilters({
   return (
     <div className="app-filters" role="search" aria-label="Search and filter the inbox">
       <div className="app-filters__row">
-        <label className="app-filters__label" htmlFor="inbox-search">
-          Search
-        </label>
-        <input
+        <FilterSearch
           id="inbox-search"
-          className="nhsuk-input app-filters__search"
-          type="search"
-          aria-describedby="inbox-search-hint"
+          hint="Looks through the sender, subject, file name and message ID"
           value={filters.search}
-          onChange={(event) => onChange({ search: event.target.value })}
+          onChange={(text) => onChange({ search: text })}
         />
-        <span id="inbox-search-hint" className="nhsuk-u-visually-hidden">
-          Looks through the sender, subject, file name and message ID
-        </span>
         <button
           type="button"
           className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
