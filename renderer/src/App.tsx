@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useDeferredValue, useEffect, useRef } from 'react';
 import { SECTIONS, useActiveMailbox, useAppStore, type Section } from './state/app-store';
 import { subscribeToMain } from './state/events';
 import { useSettingsStore } from './state/settings-store';
@@ -47,6 +47,9 @@ export function App() {
   const active = useActiveMailbox();
   const activeTransfers = useTransfersStore((s) => s.transfers.filter(isActive).length);
   const mainRef = useRef<HTMLElement>(null);
+  // The folder list answers a click at once; the view it opens is built in the background (React yields to the
+  // browser while it renders), so opening a large view is not one long frame.
+  const shown = useDeferredValue(section);
   const shownSection = useRef<Section>(undefined);
 
   useEffect(() => {
@@ -62,17 +65,28 @@ export function App() {
     // Changing folder is like loading a page: put focus on the new heading so screen readers announce it.
     // The page the app opens on is left alone, as a freshly loaded page would be.
     if (status !== 'ready') return;
-    if (shownSection.current === undefined || shownSection.current === section) {
-      shownSection.current = section;
+    if (shownSection.current === undefined || shownSection.current === shown) {
+      shownSection.current = shown;
       return;
     }
-    shownSection.current = section;
-    const heading = mainRef.current?.querySelector('h1');
-    if (heading) {
-      heading.setAttribute('tabindex', '-1');
-      heading.focus();
-    }
-  }, [section, status]);
+    shownSection.current = shown;
+    // After the new view is painted: focusing makes the browser lay the page out there and then, which inside the
+    // frame that shows the view would double its cost.
+    let timer: number | undefined;
+    const frame = window.requestAnimationFrame(() => {
+      timer = window.setTimeout(() => {
+        const heading = mainRef.current?.querySelector('h1');
+        if (heading) {
+          heading.setAttribute('tabindex', '-1');
+          heading.focus();
+        }
+      }, 0);
+    });
+    return () => {
+      window.cancelAnimationFrame(frame);
+      window.clearTimeout(timer);
+    };
+  }, [shown, status]);
 
   useEffect(() => {
     // Ctrl+N starts a new message, as in Outlook.
@@ -182,14 +196,14 @@ export function App() {
             })}
           </ul>
         </nav>
-        <main className={`app-main app-main--${section}`} id="main-content" ref={mainRef} tabIndex={-1}>
-          {section === 'welcome' && <WelcomeView />}
-          {section === 'inbox' && <InboxView />}
-          {section === 'outbox' && <OutboxView />}
-          {section === 'new-message' && <NewMessageView />}
-          {section === 'transfers' && <TransfersView />}
-          {section === 'activity' && <ActivityView />}
-          {section === 'settings' && <SettingsView />}
+        <main className={`app-main app-main--${shown}`} id="main-content" ref={mainRef} tabIndex={-1}>
+          {shown === 'welcome' && <WelcomeView />}
+          {shown === 'inbox' && <InboxView />}
+          {shown === 'outbox' && <OutboxView />}
+          {shown === 'new-message' && <NewMessageView />}
+          {shown === 'transfers' && <TransfersView />}
+          {shown === 'activity' && <ActivityView />}
+          {shown === 'settings' && <SettingsView />}
         </main>
       </div>
       <Toasts />

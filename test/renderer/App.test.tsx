@@ -1,4 +1,4 @@
-import { act, render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
@@ -46,7 +46,8 @@ describe('the app shell', () => {
       ['Inbox', 'Inbox'],
     ]) {
       await userEvent.click(within(nav).getByRole('button', { name: button }));
-      expect(screen.getByRole('heading', { level: 1, name: heading })).toHaveFocus();
+      // Focus moves once the new view has been painted.
+      await waitFor(() => expect(screen.getByRole('heading', { level: 1, name: heading })).toHaveFocus());
       expect(within(nav).getByRole('button', { name: button })).toHaveAttribute('aria-current', 'page');
     }
   });

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
-import { observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual';
+import { elementScroll, observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual';
 import type { Sort } from '../state/inbox-view';
 
 export interface Column<T> {
@@ -110,8 +110,42 @@ function ResizeHandle({ header, width, onResize }: { header: string; width: numb
   );
 }
 
-function observeWithFallback(instance: Virtualizer<HTMLDivElement, Element>, callback: (rect: Rect) => void) {
-  return observeElementRect(instance, (rect) => callback(rect.height > 0 ? rect : { width: rect.width, height: FALLBACK_HEIGHT }));
+function withFallback(callback: (rect: Rect) => void) {
+  return (rect: Rect) => callback(rect.height > 0 ? rect : { width: rect.width, height: FALLBACK_HEIGHT });
+}
+
+/**
+ * The list's size as the ResizeObserver first reports it (after the browser's own layout), not read at once as the
+ * library does: reading it while the view mounts forces a layout of the whole new view inside the frame that opens
+ * it. Until the report the list shows its first screenful (`initialRect`).
+ */
+function observeListRect(instance: Virtualizer<HTMLDivElement, Element>, callback: (rect: Rect) => void) {
+  const element = instance.scrollElement;
+  const Observer = instance.targetWindow?.ResizeObserver;
+  if (!element || !Observer) return observeElementRect(instance, withFallback(callback));
+  const report = withFallback(callback);
+  const observer = new Observer(() => report({ width: element.clientWidth, height: element.clientHeight }));
+  observer.observe(element, { box: 'content-box' });
+  return () => observer.disconnect();
+}
+
+const written = new WeakSet<Element>();
+
+/**
+ * Scrolls the list, except for the library's first write of offset 0 as the list mounts: a new list is already at
+ * the top, and the write forces a layout of the whole new view inside the frame that opens it.
+ */
+function scrollList(
+  offset: number,
+  options: { adjustments?: number; behavior?: ScrollBehavior },
+  instance: Virtualizer<HTMLDivElement, Element>,
+) {
+  const element = instance.scrollElement;
+  if (element && !written.has(element)) {
+    written.add(element);
+    if (offset + (options.adjustments ?? 0) === 0) return;
+  }
+  elementScroll(offset, options, instance);
 }
 
 /**
@@ -141,7 +175,8 @@ export function VirtualTable<T, K extends string>(props: VirtualTableProps<T, K>
     paddingStart: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
     initialRect: { width: 0, height: FALLBACK_HEIGHT },
-    observeElementRect: observeWithFallback,
+    observeElementRect: observeListRect,
+    scrollToFn: scrollList,
     getItemKey,
   });
   const activeIndex = activeId === undefined ? -1 : indexOf ? indexOf(activeId) : items.findIndex((item) => getId(item) === activeId);

@@ -33,27 +33,46 @@ export function parseTime(iso: string | undefined): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+type DateKind = 'dateTime' | 'day' | 'time';
+const DATE_OPTIONS: Record<DateKind, Intl.DateTimeFormatOptions> = {
+  dateTime: { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' },
+  day: { dateStyle: 'short' },
+  time: { hour: '2-digit', minute: '2-digit' },
+};
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One formatter per kind and zone, kept: building an Intl.DateTimeFormat loads locale data, and the first one in a
+ * page costs tens of milliseconds — paid inside the frame that opens a view unless it was built before.
+ */
+function formatter(kind: DateKind, timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = `${kind}|${timeZone ?? ''}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl.DateTimeFormat('en-GB', { ...DATE_OPTIONS[kind], timeZone });
+    formatters.set(key, made);
+  }
+  return made;
+}
+
+/** Builds the usual formatters ahead of need (the app calls it when the window is idle after start). */
+export function prepareDateFormats(): void {
+  for (const kind of Object.keys(DATE_OPTIONS) as DateKind[]) formatter(kind, undefined).format(0);
+}
+
 /** A date and time ("12 Mar 2026, 14:05"); a dash when unknown. */
 export function formatDateTime(iso: string | undefined, timeZone?: string): string {
   const date = parseTime(iso);
   if (!date) return '—';
-  return new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-  }).format(date);
+  return formatter('dateTime', timeZone).format(date);
 }
 
 /** A time of day ("14:05"), with the date too when it is not today. */
 export function formatWhen(iso: string | undefined, now: Date = new Date(), timeZone?: string): string {
   const date = parseTime(iso);
   if (!date) return '—';
-  const day = (d: Date) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'short', timeZone }).format(d);
-  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(date);
-  return day(date) === day(now) ? time : formatDateTime(iso, timeZone);
+  const day = (d: Date) => formatter('day', timeZone).format(d);
+  return day(date) === day(now) ? formatter('time', timeZone).format(date) : formatDateTime(iso, timeZone);
 }
 
 const MINUTE = 60;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode, type Ref } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ReactNode, type Ref } from 'react';
 import type { ActivityEntry, ActivitySummary } from '../../../main/contract';
 import { useAppStore } from '../state/app-store';
 import { useActivityStore } from '../state/activity-store';
@@ -194,10 +194,24 @@ function PrintSummary({ summary, fields, verified }: { summary?: ActivitySummary
   );
 }
 
+const rowNumbersSoFar: number[] = [];
+
+/** 0, 1, … count − 1: the list's rows, each standing for the entry at that place (filled in as pages arrive). */
+function rowNumbers(count: number): number[] {
+  // Copied from one list kept for the largest count yet: building 100,000 numbers afresh each time the count changes
+  // takes milliseconds inside the frame that shows the new count; copying them takes almost none.
+  for (let row = rowNumbersSoFar.length; row < count; row += 1) rowNumbersSoFar.push(row);
+  return rowNumbersSoFar.slice(0, count);
+}
+
 /** Activity: the audit trail of everything this computer did through MESH, for the person who must account for it. */
 export function ActivityView() {
   const store = useActivityStore();
-  const { fields, fieldProblem, pages, matched, total, summary, verified, loading, loadError, sort, selected, exporting, outcome } = store;
+  const { fields, fieldProblem, matched, total, summary, verified, loading, loadError, sort, selected, exporting, outcome } = store;
+  // The list follows the store in the background: laying out 100,000 rows when the first answer comes is React work
+  // it may spread over frames, while the count and the filters answer at once.
+  const listed = useDeferredValue(useMemo(() => ({ pages: store.pages, rowCount: matched }), [store.pages, matched]));
+  const { pages, rowCount } = listed;
   const mailboxes = useAppStore((s) => s.mailboxes);
   const detailHeading = useRef<HTMLHeadingElement>(null);
   const view = useLayoutStore((s) => s.view);
@@ -206,7 +220,7 @@ export function ActivityView() {
   const allColumns = useMemo(() => rowColumns((row) => entryAt(pages, row)), [pages]);
   const columns = shownColumns(allColumns, layout);
   const [opened, setOpened] = useState(false);
-  const rows = useMemo(() => Array.from({ length: matched }, (_, row) => row), [matched]);
+  const rows = useMemo(() => rowNumbers(rowCount), [rowCount]);
   const rowId = useCallback(
     (row: number) => {
       const entry = entryAt(pages, row);
