@@ -109,21 +109,35 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
    * 100,000-entry trail is then a slice, and a new filter one pass over entries already in memory.
    */
   let trailRead: { fingerprint: string; entries: AuditEntry[]; report: VerifyReport } | undefined;
+  // Requests that come while the trail is being read (the window asks for several pages at once) share that read.
+  let trailReading: { fingerprint: string; done: Promise<NonNullable<typeof trailRead>> } | undefined;
   let activityRead: { fingerprint: string; filter: string; entries: AuditEntry[]; summary: ActivitySummary } | undefined;
+  const readTrail = async (fingerprint: string) => {
+    if (trailRead?.fingerprint === fingerprint) return trailRead;
+    if (trailReading?.fingerprint !== fingerprint) {
+      const done = auditReader.read().then(({ entries, report }) => {
+        trailRead = { fingerprint, entries: entries.map((located) => located.entry), report };
+        return trailRead;
+      });
+      trailReading = { fingerprint, done };
+      void done.then(
+        () => (trailReading = trailReading?.done === done ? undefined : trailReading),
+        () => (trailReading = trailReading?.done === done ? undefined : trailReading),
+      );
+    }
+    return trailReading.done;
+  };
   const readActivity = async (filter: ActivityFilter = {}) => {
     await audit.flush();
     const fingerprint = await auditReader.fingerprint();
-    if (trailRead?.fingerprint !== fingerprint) {
-      const { entries, report } = await auditReader.read();
-      trailRead = { fingerprint, entries: entries.map((located) => located.entry), report };
-    }
+    const trail = await readTrail(fingerprint);
     const key = JSON.stringify(filter);
     if (activityRead?.fingerprint !== fingerprint || activityRead.filter !== key) {
-      const { entries } = selectActivity(trailRead.entries, filter);
+      const { entries } = selectActivity(trail.entries, filter);
       // Counted once per filter, not again for every page the window asks for as the person scrolls.
       activityRead = { fingerprint, filter: key, entries, summary: summariseActivity(entries) };
     }
-    return { entries: activityRead.entries, summary: activityRead.summary, total: trailRead.entries.length, report: trailRead.report };
+    return { entries: activityRead.entries, summary: activityRead.summary, total: trail.entries.length, report: trail.report };
   };
   // One-shot command-line runs apply no policy of their own worth recording each time.
   if (options.background !== false) void audit.record(auditEventOfPolicy(policyAtStart, 'start'));

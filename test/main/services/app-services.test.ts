@@ -3,7 +3,7 @@
 // with its passphrase going to the real keychain), a file sent from one and
 // received, verified, saved and acknowledged by the other, over mutual TLS.
 // Afterwards no secret may be found in any file the app wrote, logs included.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -326,6 +326,21 @@ describe('the app services over the contract', () => {
     const after = await call<Listed>('listActivity', {}, { offset: 0, limit: 1 });
     expect(after).toMatchObject({ matched: all.total + 1, total: all.total + 1 });
     expect(after.entries[0]).toMatchObject({ action: 'Mailbox added', mailbox: { id: 'X26NEW1' }, who: { via: 'command line' } });
+
+    // Pages the window asks for together, after the record changed, share one read of it.
+    await new AuditTrail({ folder: auditFolder(dataFolder) }).append(
+      { action: 'mailbox-removed', outcome: 'ok', mailbox: { id: 'X26NEW1', environment: 'integration' } },
+      { account: 'it-admin', host: 'PC-01', via: 'command-line', pid: 4242 },
+    );
+    const reads = vi.spyOn(AuditTrail.prototype, 'read');
+    try {
+      const together = await Promise.all([0, 1, 2].map((offset) => call<Listed>('listActivity', {}, { offset, limit: 1 })));
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(together.map((page) => page.total)).toEqual([all.total + 2, all.total + 2, all.total + 2]);
+      expect(together.map((page) => page.entries[0]?.sequence)).toEqual([all.total + 2, all.total + 1, sequences[0]]);
+    } finally {
+      reads.mockRestore();
+    }
 
     // The preview has no save dialog: the export comes back as text for the window to offer as a download.
     const exported = await call<{ kind: string; fileName: string; text: string; entries: number }>(
