@@ -139,6 +139,18 @@ export function collectTrustedCas(settings: TlsSettings, systemStore: () => stri
  * when the certificate, key or password is wrong, so it surfaces at setup.
  */
 export function buildAgentTlsOptions(settings: TlsSettings, systemStore: () => string[] = systemCaCertificates): AgentTlsOptions {
+  // A mailbox's connection has two agents (requests, and local-ID tracking) built from the same settings; building a
+  // context reads every CA, the OS store's included (~90 ms of a command-line run's start), so the second reuses it.
+  const known = systemStore === systemCaCertificates ? builtContexts.get(settings) : undefined;
+  if (known) return known;
+  const built = buildContext(settings, systemStore);
+  if (systemStore === systemCaCertificates) builtContexts.set(settings, built);
+  return built;
+}
+
+const builtContexts = new WeakMap<TlsSettings, AgentTlsOptions>();
+
+function buildContext(settings: TlsSettings, systemStore: () => string[]): AgentTlsOptions {
   const options: tls.SecureContextOptions = { minVersion: 'TLSv1.2' };
   const ca = collectTrustedCas(settings, systemStore);
   if (ca) options.ca = ca;

@@ -86,6 +86,18 @@ describe('buildAgentTlsOptions', () => {
     const pfx = toPfx(client, ca, 'pfx-pass');
     expect(() => buildAgentTlsOptions({ clientCertificate: { kind: 'pfx', pfx, passphrase: 'pfx-pass' } }, noSystem)).not.toThrow();
   });
+  it('builds one context for the same settings, however many agents ask (the OS store is read once)', () => {
+    const settings = {
+      clientCertificate: { kind: 'pem' as const, certificatePem: client.certPem, privateKeyPem: client.keyPem },
+      environmentCaPems: [ca.certPem],
+    };
+    const first = buildAgentTlsOptions(settings);
+    expect(buildAgentTlsOptions(settings).secureContext).toBe(first.secureContext);
+    // Other settings (even equal ones in a new object, as after a change in Settings) get a context of their own.
+    expect(buildAgentTlsOptions({ ...settings }).secureContext).not.toBe(first.secureContext);
+    // A caller with its own trust store is never handed a context built from another.
+    expect(buildAgentTlsOptions(settings, noSystem).secureContext).not.toBe(first.secureContext);
+  });
   it('works without a client certificate (to test what MESH does then)', () => {
     expect(buildAgentTlsOptions({ environmentCaPems: [ca.certPem] }, noSystem).secureContext).toBeDefined();
   });
