@@ -152,10 +152,18 @@ export function writeFileAtomic(filePath: string, contents: string | Uint8Array,
   });
 }
 
-/** Replaces filePath with the JSON of value, durably (writeFileAtomic), making its folder first. */
+/** Replaces filePath with the JSON of value, durably (writeFileAtomic), making its folder when it is missing. */
 export async function writeJsonAtomic(filePath: string, value: unknown): Promise<void> {
-  await mkdir(path.dirname(filePath), { recursive: true });
-  await writeFileAtomic(filePath, JSON.stringify(value));
+  const text = JSON.stringify(value);
+  try {
+    await writeFileAtomic(filePath, text);
+  } catch (error) {
+    // The folder is made only when the write finds it missing: a journal saves each transfer several times, and a
+    // mkdir before every save was a tenth of a small send's file-system calls.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(path.dirname(filePath), { recursive: true });
+    await writeFileAtomic(filePath, text);
+  }
 }
 
 /** Reads a JSON file; undefined when it does not exist. Unparseable content throws. */

@@ -667,7 +667,7 @@ export class TransferEngine implements TransferQueueView {
     } else {
       const store = this.mailbox(record.profileId);
       if (record.acknowledgedAt) {
-        await store.setInbox((await store.inbox()).filter((entry) => entry.facts.messageId !== record.messageId));
+        await store.removeInboxEntry(record.messageId);
       } else {
         await store.updateInboxEntry(record.messageId, (entry) => {
           entry.downloadTransferId = record.id;

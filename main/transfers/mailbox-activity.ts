@@ -367,7 +367,7 @@ export class MailboxActivity {
       }
       const cached = await store.inbox();
       this.deps.events?.acknowledged?.(profileId, messageId, cached.find((entry) => entry.facts.messageId === messageId)?.facts);
-      await store.setInbox(cached.filter((entry) => entry.facts.messageId !== messageId));
+      await store.removeInboxEntry(messageId);
       await this.deps.queue.noteAcknowledged(profileId, messageId, this.deps.clock().toISOString());
     }
     this.deps.events?.inboxChanged?.(profileId);

@@ -306,6 +306,15 @@ export class MailboxStore {
     await this.record('inbox', data, sameOrder ? changes : [{ set: entries }]);
   }
 
+  /** Drops one entry from the inbox cache, if it is cached: one line, not a comparison of the whole cache. */
+  async removeInboxEntry(messageId: string): Promise<void> {
+    const data = await this.load();
+    if (!data.inbox.some((entry) => entry.facts.messageId === messageId)) return;
+    // A new list: the one setInbox was given may still be its caller's.
+    data.inbox = data.inbox.filter((entry) => entry.facts.messageId !== messageId);
+    await this.record('inbox', data, [{ remove: messageId }]);
+  }
+
   /** Changes one inbox entry, if it is cached. */
   async updateInboxEntry(messageId: string, update: (entry: InboxEntry) => void): Promise<void> {
     const data = await this.load();

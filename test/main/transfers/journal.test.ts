@@ -187,6 +187,24 @@ describe('MailboxStore', () => {
     expect(await new MailboxStore(dir, 'p', silentLogger).inbox()).toEqual([{ ...entry('M2', '/in/M2'), downloadTransferId: 't' }]);
   });
 
+  it('drops one inbox entry with one line, leaving the list it was given alone', async () => {
+    const store = new MailboxStore(dir, 'p', silentLogger);
+    const entry = (id: string) => ({
+      facts: { messageId: id, messageType: 'DATA' as const, encrypted: false, compressed: false, chunkCount: 1 },
+      receivedAt: '2025-01-01T00:00:00Z',
+      firstSeenAt: '2025-01-01T00:00:00Z',
+    });
+    const given = [entry('M1'), entry('M2'), entry('M3')];
+    await store.setInbox(given);
+    await store.removeInboxEntry('M2');
+    await store.removeInboxEntry('M9');
+    expect(given.map((e) => e.facts.messageId)).toEqual(['M1', 'M2', 'M3']);
+    expect(await store.inbox()).toEqual([entry('M1'), entry('M3')]);
+    const lines = (await readFile(join(dir, 'mailboxes', 'p', 'inbox.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines.at(-1)).toBe(JSON.stringify({ remove: 'M2' }));
+    expect(await new MailboxStore(dir, 'p', silentLogger).inbox()).toEqual([entry('M1'), entry('M3')]);
+  });
+
   it('keeps the order setInbox was given, and compacts a log grown past its snapshot', async () => {
     const store = new MailboxStore(dir, 'p', silentLogger);
     const entries = Array.from({ length: 400 }, (_, n) => ({
