@@ -498,12 +498,17 @@ export class TransferEngine implements TransferQueueView {
 
   private pump(): void {
     if (this.stopping || !this.started) return;
-    const queued = [...this.records.values()]
-      .filter((record) => record.state === 'queued' && !this.running.has(record.id) && !this.retryTimers.has(record.id))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    for (const record of queued) {
-      if (this.running.size >= this.concurrency) return;
-      this.startRun(record);
+    // Oldest first, found by one pass over the records per free slot: sorting every record (finished ones too) on
+    // each call made a batch of 1,000 messages quadratic, and most calls (one per message queued) find no slot free.
+    while (this.running.size < this.concurrency) {
+      let oldest: TransferRecord | undefined;
+      for (const record of this.records.values()) {
+        if (record.state !== 'queued' || this.running.has(record.id) || this.retryTimers.has(record.id)) continue;
+        // ISO times in one format: comparing them as strings is comparing the times.
+        if (!oldest || record.createdAt < oldest.createdAt) oldest = record;
+      }
+      if (!oldest) return;
+      this.startRun(oldest);
     }
   }
 
@@ -743,7 +748,7 @@ export class TransferEngine implements TransferQueueView {
 
   private async recordSent(record: UploadRecord): Promise<void> {
     const store = this.mailbox(record.profileId);
-    const existing = (await store.sent()).find((sent) => sent.transferId === record.id);
+    const existing = await store.sentRecord(record.id);
     const sent: SentRecord = {
       ...(existing ?? {}),
       transferId: record.id,

@@ -256,6 +256,11 @@ export class MailboxStore {
     return [...data.sent].sort((a, b) => (b.sentAt ?? b.queuedAt).localeCompare(a.sentAt ?? a.queuedAt));
   }
 
+  /** The sent record of one transfer, if there is one (without sorting the whole history). */
+  async sentRecord(transferId: string): Promise<SentRecord | undefined> {
+    return (await this.load()).sent.find((record) => record.transferId === transferId);
+  }
+
   /** Adds or replaces the sent record of a transfer. */
   async upsertSent(record: SentRecord): Promise<void> {
     const data = await this.load();

@@ -342,8 +342,10 @@ describe('concurrency', () => {
     const sender = await bed.transfers(SENDER, { concurrency: 2, progressIntervalMs: 0 });
     bed.fixture.sandbox.faults.add({ kind: 'delay', ms: 60, match: { method: 'POST' }, count: 'always' });
     const running = new Set<string>();
+    const started: string[] = [];
     let most = 0;
     sender.queue.onProgress((p) => {
+      if (p.state === 'running' && !started.includes(p.id)) started.push(p.id);
       if (p.state === 'running') running.add(p.id);
       else running.delete(p.id);
       most = Math.max(most, running.size);
@@ -355,6 +357,8 @@ describe('concurrency', () => {
     const results = await Promise.all(queued.map((q) => sender.queue.settled(q.id)));
     expect(results.map((r) => r.state)).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(most).toBe(2);
+    // Oldest first: they start in the order they were queued.
+    expect(started).toEqual(queued.map((q) => q.id));
     expect(bed.fixture.sandbox.inbox(RECIPIENT)).toHaveLength(5);
     expect((await stat(files[0]!.path)).size).toBe(1000);
   });
