@@ -120,10 +120,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         return trailRead;
       });
       trailReading = { fingerprint, done };
-      void done.then(
-        () => (trailReading = trailReading?.done === done ? undefined : trailReading),
-        () => (trailReading = trailReading?.done === done ? undefined : trailReading),
-      );
+      // Forgotten once settled, a failure included, so a later request reads again rather than get the same error.
+      void done
+        .catch(() => undefined)
+        .finally(() => {
+          if (trailReading?.done === done) trailReading = undefined;
+        });
     }
     return trailReading.done;
   };
