@@ -32,6 +32,29 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * `import … from 'node:http'` through Node's ES module loader, without undici. The loader's facade for a built-in
+ * module reads every export, and node:http's lazy WebSocket/EventSource exports load all of undici (fetch, WebSocket,
+ * HTTP/2 client): about 50 ms of every `mesh-desktop` run and app start, for code nothing here calls. The module
+ * itself comes from process.getBuiltinModule, which returns it as `require` would. A name a bundled import needs that
+ * is not listed here fails the build ("No matching export"), so the list cannot silently fall short.
+ */
+const httpWithoutUndici = {
+  name: 'http-without-undici',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?http$/ }, () => ({ path: 'node:http', namespace: 'builtin-http' }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin-http' }, () => ({
+      contents: [
+        "const http = process.getBuiltinModule('node:http');",
+        'export default http;',
+        'export const { Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server, ServerResponse,',
+        '  createServer, get, request, validateHeaderName, validateHeaderValue } = http;',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 const started = Date.now();
 // Chunk names change with their contents: a partial rebuild clears its own folder so no stale chunk is left.
 rmSync(join(root, only ? `out/${only}` : 'out'), { recursive: true, force: true });
@@ -59,7 +82,7 @@ if (!only || only === 'main') {
       bundle: true,
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',
-      plugins: [zodEnglishOnly],
+      plugins: [zodEnglishOnly, httpWithoutUndici],
       platform: 'node',
       format: 'esm',
       target: 'node24',
