@@ -161,6 +161,8 @@ describe('Activity', () => {
     const { user, grid } = await openActivity();
     await user.dblClick(within(grid).getByText('Discharge summary'));
     const detail = screen.getByRole('heading', { name: 'Message received and saved' });
+    // The view moves focus after paint (so opening a long list forces no layout): wait the frame, as the Inbox test does.
+    await act(() => new Promise((resolve) => window.requestAnimationFrame(() => resolve(undefined))));
     expect(detail).toHaveFocus();
     const pane = document.querySelector<HTMLElement>('dl[aria-label="About this entry"]')!;
     expect(within(pane).getByText('C:\\MESH\\Riverside\\discharge.pdf')).toBeInTheDocument();
