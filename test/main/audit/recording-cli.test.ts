@@ -1,5 +1,6 @@
 // The command line records what it does in the audit trail of its data folder: sends (with the SHA-256 of the
-// bytes sent, worked out on the way out or read back for compressed chunks), a send MESH refused, a download and
+// bytes sent, worked out on the way out or read back for compressed chunks, or for a large file by a thread reading
+// it beside the send), a send MESH refused, a download and
 // an acknowledgement, each once, by the command line, against the emulator over TLS.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -94,6 +95,26 @@ describe('the audit trail of the command line', () => {
       message: { messageId, from: 'X26ABC1', localId: 'ref-1', size: plain.length, savedTo: join(work, 'in', 'plain.bin') },
     });
     expect(acknowledged).toMatchObject({ outcome: 'ok', mailbox: { id: 'X26ABC2' }, message: { messageId } });
+  }, 120_000);
+
+  it('records the SHA-256 of a large file worked out on its own thread, plain and compressed', async () => {
+    // 32 MiB and more is hashed by a thread that reads the file beside the send (main/transfers/file-hash-thread.ts).
+    const big = Buffer.concat([randomBytes(20 * 1024 * 1024), Buffer.alloc(13 * 1024 * 1024 + 7, 'y')]);
+    writeFileSync(join(work, 'large.bin'), big);
+    const largeData = join(work, 'large-data');
+    const run = (args: string[]) =>
+      runInstalledCommand([...args, '--json'], { ...mesh.cliEnv('X26ABC1'), MESH_DESKTOP_DATA_DIR: largeData });
+    const base = ['send', '--to', 'X26ABC2', '--workflow', 'TEST_WORKFLOW', '--chunk-size', '8MiB'];
+    const plainSend = await run([...base, join(work, 'large.bin')]);
+    expect(plainSend.code).toBe(EXIT.ok);
+    const packedSend = await run([...base, '--compress', join(work, 'large.bin')]);
+    expect(packedSend.code).toBe(EXIT.ok);
+
+    const { entries } = await new AuditTrail({ folder: auditFolder(largeData) }).read();
+    expect(entries.map((e) => e.entry.message)).toMatchObject([
+      { messageId: plainSend.json().messageId, size: big.length, sha256: sha256(big) },
+      { messageId: packedSend.json().messageId, size: big.length, sha256: sha256(big) },
+    ]);
   }, 120_000);
 
   it('verifies the trail and exports a day range as CSV, then names the entry an edit broke', async () => {
