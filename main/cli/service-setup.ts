@@ -26,8 +26,8 @@ export function serviceProgram(
 ): ServiceProgram {
   if (env.APPIMAGE) return { program: env.APPIMAGE, args: [] };
   if (versions.electron) return { program: execPath, args: [] };
-  // The bin's own Node flag (bin/mesh-desktop.mjs's first line), which a shebang cannot carry into a unit.
-  return { program: execPath, args: ['--initial-heap-size=64', argv[1]!] };
+  // The bin's own Node flags (bin/mesh-desktop.mjs's first line), which a shebang cannot carry into a unit.
+  return { program: execPath, args: ['--initial-heap-size=64', '--max-semi-space-size=2', argv[1]!] };
 }
 
 function xmlText(value: string): string {

@@ -10,6 +10,7 @@ import { EXIT } from '../../../main/cli/exit-codes';
 import { startMeshFixture, type MeshFixture } from '../../support/mesh-fixture';
 import { runInstalledCommand } from '../../support/installed-command';
 import { cliNodeFlags } from '../../../scripts/bench/_measure';
+import { serviceProgram } from '../../../main/cli/service-setup';
 
 let mesh: MeshFixture;
 let work: string;
@@ -201,15 +202,26 @@ describe('mesh-desktop on the command line', () => {
   });
 
   // A shebang is how Linux and macOS start the command (npm's Windows shims read the same line).
-  it.skipIf(process.platform === 'win32')('starts through its own first line, with the heap flag the benchmark reads from it', async () => {
-    expect(cliNodeFlags(root)).toContain('--initial-heap-size=64');
-    const child = spawn(join(root, 'bin/mesh-desktop.mjs'), ['--version']);
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(0);
-    expect(out.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
-  });
+  it.skipIf(process.platform === 'win32')(
+    'starts through its own first line, with the heap flags the benchmark reads from it',
+    async () => {
+      expect(cliNodeFlags(root)).toEqual(['--initial-heap-size=64', '--max-semi-space-size=2']);
+      // A scheduled run from a checkout starts Node with the same flags (a unit cannot use the shebang).
+      const unit = serviceProgram(
+        '/usr/bin/node',
+        ['/usr/bin/node', join(root, 'bin/mesh-desktop.mjs')],
+        { node: '24.18.0' } as NodeJS.ProcessVersions,
+        {},
+      );
+      expect(unit.args).toEqual([...cliNodeFlags(root), join(root, 'bin/mesh-desktop.mjs')]);
+      const child = spawn(join(root, 'bin/mesh-desktop.mjs'), ['--version']);
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(0);
+      expect(out.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+    },
+  );
 
   it('finds every command in the module it loads, and lists them all in the help', async () => {
     for (const module of COMMAND_MODULES) expect((await module.load()).map((c) => c.name)).toEqual(module.names);

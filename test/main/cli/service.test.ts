@@ -83,7 +83,7 @@ describe('the systemd user unit', () => {
     });
     expect(serviceProgram('/usr/bin/node', ['/usr/bin/node', '/repo/bin/mesh-desktop.mjs'], {} as never, {})).toEqual({
       program: '/usr/bin/node',
-      args: ['--initial-heap-size=64', '/repo/bin/mesh-desktop.mjs'],
+      args: ['--initial-heap-size=64', '--max-semi-space-size=2', '/repo/bin/mesh-desktop.mjs'],
     });
   });
 
@@ -92,7 +92,7 @@ describe('the systemd user unit', () => {
     writeFileSync(
       unit,
       systemdUserUnit({
-        program: { program: process.execPath, args: ['--initial-heap-size=64', '/repo/bin/x.mjs'] },
+        program: { program: process.execPath, args: ['--initial-heap-size=64', '--max-semi-space-size=2', '/repo/bin/x.mjs'] },
         dataFolder: join(work, 'a b'),
       }),
     );
