@@ -56,6 +56,11 @@ export function confirmedBytes(record: Pick<UploadRecord, 'chunksConfirmed' | 'f
   return Math.min(record.fileSize, record.chunksConfirmed * record.chunkSize);
 }
 
+/** Whether a look at the file (its size and modification time) still finds the one that was queued. */
+function isQueuedFile(record: UploadRecord, info: { size: number; mtimeMs: number }): boolean {
+  return info.size === record.fileSize && Math.trunc(info.mtimeMs) === Math.trunc(record.fileModifiedMs);
+}
+
 async function checkFileUnchanged(record: UploadRecord): Promise<void> {
   let info;
   try {
@@ -63,7 +68,7 @@ async function checkFileUnchanged(record: UploadRecord): Promise<void> {
   } catch (error) {
     throw fileSystemError(error, record.filePath, 'read');
   }
-  if (info.size !== record.fileSize || Math.trunc(info.mtimeMs) !== Math.trunc(record.fileModifiedMs)) {
+  if (!isQueuedFile(record, info)) {
     throw new AppError({
       code: 'file-changed',
       message: `${record.fileName} has changed since it was put in the queue, so it was not sent. Send the file again if the new version is the one you want to send.`,
@@ -265,8 +270,7 @@ class SentDigest {
     } catch {
       if (this.ctx.signal.aborted) throw abortedError(this.ctx.signal);
     }
-    const record = this.ctx.record;
-    if (result && result.size === record.fileSize && Math.trunc(result.mtimeMs) === Math.trunc(record.fileModifiedMs)) return result.hex;
+    if (result && isQueuedFile(this.ctx.record, result)) return result.hex;
     delete this.session.wholeFile;
     this.session.noThread = true;
     return undefined;
