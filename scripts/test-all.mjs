@@ -4,7 +4,8 @@
 // earlier one failed, so one run shows everything that is wrong.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 // The main-process code runs on the Node inside Electron; tests on another major test a runtime no user has.
 const wanted = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')).engines.node;
@@ -54,22 +55,51 @@ for (const step of steps) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+/** Each failed test as one line, so the end of a long CI log names what failed without scrolling back. */
+const failures = [];
+const firstLine = (text) =>
+  stripVTControlCharacters(String(text ?? ''))
+    .trim()
+    .split('\n', 1)[0]
+    .slice(0, 300);
 if (existsSync(vitestJson)) {
   const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
   passed += v.numPassedTests ?? 0;
   failed += v.numFailedTests ?? 0;
   skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
+  for (const file of v.testResults ?? []) {
+    const where = relative(process.cwd(), file.name ?? '');
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failedTests) failures.push(`${where} › ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
+    // A file that failed outside any test (an import error, a hook) has no failed test to name.
+    if (file.status === 'failed' && failedTests.length === 0) failures.push(`${where}: ${firstLine(file.message)}`);
+  }
+}
+/** Playwright's suites nest; a spec with an unexpected outcome is a failure. */
+function playwrightFailures(suite, file) {
+  const here = suite.file ?? file;
+  for (const spec of suite.specs ?? []) {
+    for (const test of spec.tests ?? []) {
+      if (test.status !== 'unexpected') continue;
+      const last = (test.results ?? []).at(-1);
+      failures.push(`${here} › ${spec.title}: ${firstLine(last?.error?.message ?? last?.errors?.[0]?.message)}`);
+    }
+  }
+  for (const child of suite.suites ?? []) playwrightFailures(child, here);
 }
 if (existsSync(playwrightJson)) {
-  const s = JSON.parse(readFileSync(playwrightJson, 'utf8')).stats ?? {};
+  const report = JSON.parse(readFileSync(playwrightJson, 'utf8'));
+  const s = report.stats ?? {};
   passed += (s.expected ?? 0) + (s.flaky ?? 0);
   failed += s.unexpected ?? 0;
   skipped += s.skipped ?? 0;
+  for (const suite of report.suites ?? []) playwrightFailures(suite, suite.file);
 }
 
 console.log('\n=== Summary ===');
 for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name} (${r.seconds.toFixed(0)} s)`);
 const allOk = results.every((r) => r.ok);
 if (passed + failed === 0) console.log('No test ran: something is wrong with the test set-up.');
+for (const failure of failures) console.log(`Failed: ${failure}`);
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(allOk && passed > 0 ? 0 : 1);
