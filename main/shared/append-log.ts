@@ -15,7 +15,7 @@
  * Compaction (replacing the state's snapshot and then emptying the log) is
  * the owner's job: only the owner knows what the lines mean.
  */
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { syncFolder } from './durable-file';
 
@@ -30,6 +30,13 @@ export interface LogContents {
   /** How many complete lines were not JSON (damage from outside the app); they are left out. */
   unreadableLines: number;
 }
+
+/**
+ * How long the file stays open after its last append. Appends come in bursts (a transfer's steps, a batch of
+ * messages), and opening and closing the file around each one was half of every append's file-system calls; an
+ * idle log is closed so that it holds no handle for long.
+ */
+const IDLE_CLOSE_MS = 1000;
 
 interface Pending {
   text: string;
@@ -46,6 +53,9 @@ export class AppendLog {
   private size = 0;
   /** While a snapshot replaces the log, new lines wait (see compact). */
   private compaction: Promise<void> | undefined;
+  /** The file, open for appending while appends keep coming (see IDLE_CLOSE_MS). */
+  private handle: FileHandle | undefined;
+  private closeTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly file: string) {}
 
@@ -84,7 +94,12 @@ export class AppendLog {
 
   /** Appends one entry as a line; resolves once it is on disk. */
   append(entry: unknown): Promise<void> {
-    const text = `${JSON.stringify(entry)}\n`;
+    return this.appendJson(JSON.stringify(entry));
+  }
+
+  /** Appends a line of JSON the caller has already made (one line: JSON.stringify's output); resolves once it is on disk. */
+  appendJson(json: string): Promise<void> {
+    const text = `${json}\n`;
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ text, resolve, reject });
       if (!this.compacting) this.flushing ??= this.drain();
@@ -110,13 +125,18 @@ export class AppendLog {
   }
 
   private async write(text: string): Promise<void> {
-    if (!this.known) await mkdir(path.dirname(this.file), { recursive: true });
-    const handle = await open(this.file, 'a', 0o600);
+    clearTimeout(this.closeTimer);
+    if (!this.handle) {
+      if (!this.known) await mkdir(path.dirname(this.file), { recursive: true });
+      this.handle = await open(this.file, 'a', 0o600);
+    }
     try {
-      await handle.writeFile(text);
-      await handle.datasync();
-    } finally {
-      await handle.close();
+      await this.handle.writeFile(text);
+      await this.handle.datasync();
+    } catch (error) {
+      // The next append starts again from a fresh open, which also tells it whether the file is still there.
+      await this.closeFile();
+      throw error;
     }
     // A new file's name must be durable too, or a power cut could lose the whole log with its flushed lines.
     if (!this.known) {
@@ -124,6 +144,18 @@ export class AppendLog {
       this.known = true;
     }
     this.size += Buffer.byteLength(text);
+    // Unref'd: an open log never keeps the process alive; a write under way when it fires sets its own.
+    this.closeTimer = setTimeout(() => {
+      if (!this.flushing && !this.compaction) void this.closeFile();
+    }, IDLE_CLOSE_MS).unref();
+  }
+
+  private async closeFile(): Promise<void> {
+    clearTimeout(this.closeTimer);
+    const handle = this.handle;
+    this.handle = undefined;
+    // Its lines are flushed already; a close that fails loses nothing.
+    await handle?.close().catch(() => {});
   }
 
   /** Resolves when every append asked for so far has finished, and any compaction. */
@@ -154,6 +186,8 @@ export class AppendLog {
       try {
         while (this.flushing) await this.flushing;
         await writeSnapshot();
+        // Windows cannot give a removed file's name to a new one while a handle to it is open.
+        await this.closeFile();
         await rm(this.file, { force: true });
         this.known = false;
         this.size = 0;

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,4 +51,34 @@ describe('AppendLog', () => {
     await appendFile(join(dir, 'file'), 'still a file');
     expect(await readFile(join(dir, 'file'), 'utf8')).toBe('still a file');
   });
+});
+
+describe('AppendLog keeps its file open while appends keep coming', () => {
+  /** Whether this process holds the file open (Linux lists a process's open files in /proc). */
+  async function heldOpen(file: string): Promise<boolean> {
+    const fds = await readdir('/proc/self/fd');
+    const targets = await Promise.all(fds.map((fd) => readlink(join('/proc/self/fd', fd)).catch(() => '')));
+    return targets.includes(file);
+  }
+
+  // Skipped off Linux: only there does a process list its open files where a test can read them (/proc/self/fd).
+  it.skipIf(process.platform !== 'linux')(
+    'holds one handle across a burst, closes it once idle, and closes it before a compaction removes the file',
+    async () => {
+      const file = join(dir, 'x.jsonl');
+      const log = new AppendLog(file);
+      await log.append({ n: 1 });
+      await log.append({ n: 2 });
+      expect(await heldOpen(file)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      expect(await heldOpen(file)).toBe(false);
+      await log.append({ n: 3 });
+      expect(await heldOpen(file)).toBe(true);
+      await log.compact(async () => {});
+      expect(await heldOpen(file)).toBe(false);
+      // The next append makes a new file under the same name, and only its line is in it.
+      await log.append({ n: 4 });
+      expect((await new AppendLog(file).read()).entries).toEqual([{ n: 4 }]);
+    },
+  );
 });

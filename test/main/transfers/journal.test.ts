@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../main/log/logger';
-import { TransferJournal } from '../../../main/transfers/journal';
+import { createLogger, silentLogger } from '../../../main/log/logger';
+import { replayChanges, TransferJournal } from '../../../main/transfers/journal';
 import { MailboxStore, profileFolderName } from '../../../main/transfers/mailbox-store';
 import type { DownloadRecord } from '../../../main/transfers/types';
 
@@ -104,6 +104,143 @@ describe('TransferJournal', () => {
 
   it('returns nothing for a fresh state folder', async () => {
     expect(await new TransferJournal(join(dir, 'none'), silentLogger).loadAll()).toEqual({ records: [], setAside: [] });
+  });
+});
+
+describe("TransferJournal: saves go to one log, folded into the records' files", () => {
+  const journalFolder = () => join(dir, 'journal');
+  const names = async () => (await readdir(journalFolder())).sort();
+
+  it("a save is one line of changes.jsonl until a fold writes the record's own file; loading folds and empties the log", async () => {
+    const journal = new TransferJournal(dir, silentLogger);
+    const r = record('a', '2025-01-01T00:00:00Z');
+    await journal.save(r);
+    r.chunksDone = 2;
+    await journal.save(r);
+    expect(await names()).toEqual(['changes.jsonl']);
+    const lines = (await readFile(join(journalFolder(), 'changes.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { save: DownloadRecord }).save.chunksDone)).toEqual([0, 2]);
+    // A new start (after a crash: nothing was flushed or folded) replays the log over the files.
+    const loaded = await new TransferJournal(dir, silentLogger).loadAll();
+    expect(loaded.records).toEqual([r]);
+    expect(await names()).toEqual(['a.json']);
+    expect(JSON.parse(await readFile(join(journalFolder(), 'a.json'), 'utf8'))).toEqual(r);
+  });
+
+  it("the log's last line wins over the record's file, and a torn last line (never confirmed) is dropped", async () => {
+    const journal = new TransferJournal(dir, silentLogger);
+    const r = record('a', '2025-01-01T00:00:00Z');
+    r.chunksDone = 1;
+    await journal.save(r);
+    await journal.flush();
+    expect(await names()).toEqual(['a.json']);
+    r.chunksDone = 3;
+    await journal.save(r);
+    const torn = JSON.stringify({ save: { ...r, chunksDone: 4 } });
+    await appendFile(join(journalFolder(), 'changes.jsonl'), torn.slice(0, torn.length - 5));
+    const [loaded] = (await new TransferJournal(dir, silentLogger).loadAll()).records;
+    expect((loaded as DownloadRecord).chunksDone).toBe(3);
+    expect(await names()).toEqual(['a.json']);
+  });
+
+  it("flush at shutdown folds the log, so a clean stop leaves only the records' files (what an older version reads)", async () => {
+    const journal = new TransferJournal(dir, silentLogger);
+    await journal.save(record('a', '2025-01-01T00:00:00Z'));
+    await journal.save(record('b', '2025-01-02T00:00:00Z'));
+    await journal.flush();
+    expect(await names()).toEqual(['a.json', 'b.json']);
+  });
+
+  it('folds on its own once the log passes its size, and saves made meanwhile go into the next log', async () => {
+    const journal = new TransferJournal(dir, silentLogger, { compactAtBytes: 4096 });
+    const r = record('a', '2025-01-01T00:00:00Z');
+    for (let k = 1; k <= 40; k++) {
+      r.chunksDone = k;
+      await journal.save(r);
+    }
+    await journal.save(record('b', '2025-01-02T00:00:00Z'));
+    // The fold runs after the save that passed the size; give it its turn.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await names()).toContain('a.json');
+    const bytes = (await readFile(join(journalFolder(), 'changes.jsonl'), 'utf8').catch(() => '')).length;
+    expect(bytes).toBeLessThan(4096);
+    const loaded = await new TransferJournal(dir, silentLogger).loadAll();
+    expect(loaded.records.map((x) => [x.id, (x as DownloadRecord).chunksDone])).toEqual([
+      ['a', 40],
+      ['b', 0],
+    ]);
+  });
+
+  it('a removal is a line too: a record removed and not yet folded stays removed after a crash', async () => {
+    const journal = new TransferJournal(dir, silentLogger);
+    await journal.save(record('a', '2025-01-01T00:00:00Z'));
+    await journal.flush();
+    await journal.remove('a');
+    expect(await names()).toEqual(['a.json', 'changes.jsonl']);
+    expect((await new TransferJournal(dir, silentLogger).loadAll()).records).toEqual([]);
+    expect(await names()).toEqual([]);
+  });
+
+  it('a newest save that does not fit the schema sets the record aside, its older file with it; the others load', async () => {
+    const log = createLogger({ console: false });
+    const journal = new TransferJournal(dir, silentLogger);
+    await journal.save(record('a', '2025-01-01T00:00:00Z'));
+    await journal.save(record('b', '2025-01-02T00:00:00Z'));
+    await journal.flush();
+    await appendFile(
+      join(journalFolder(), 'changes.jsonl'),
+      `${JSON.stringify({ save: { ...record('a', '2025-01-01T00:00:00Z'), state: 'teleporting' } })}\n`,
+    );
+    const loaded = await new TransferJournal(dir, log).loadAll();
+    expect(loaded.records.map((x) => x.id)).toEqual(['b']);
+    expect(loaded.setAside).toHaveLength(1);
+    expect(loaded.setAside[0]!.problem).toMatch(/^its newest save in the log is not a transfer record: state/);
+    expect(await names()).toEqual(['a.json.1.unreadable', 'a.json.unreadable', 'b.json']);
+    // The older state and the newest line are both kept, never dropped.
+    expect(JSON.parse(await readFile(join(journalFolder(), 'a.json.unreadable'), 'utf8'))).toMatchObject({ state: 'queued' });
+    expect(JSON.parse(await readFile(join(journalFolder(), 'a.json.1.unreadable'), 'utf8'))).toMatchObject({ state: 'teleporting' });
+    expect(log.recent().join('\n')).not.toContain('teleporting');
+  });
+
+  it('lines that name no transfer are kept beside the journal with the log, and the records still load', async () => {
+    const journal = new TransferJournal(dir, silentLogger);
+    await journal.save(record('a', '2025-01-01T00:00:00Z'));
+    await appendFile(join(journalFolder(), 'changes.jsonl'), 'garbage\n{"save":{"id":"../x"}}\n');
+    const loaded = await new TransferJournal(dir, silentLogger).loadAll();
+    expect(loaded.records.map((x) => x.id)).toEqual(['a']);
+    expect(loaded.setAside).toEqual([
+      {
+        file: join(journalFolder(), 'changes.jsonl'),
+        movedTo: join(journalFolder(), 'changes.jsonl.unreadable'),
+        problem: '2 of its lines could not be read',
+      },
+    ]);
+    expect(await names()).toEqual(['a.json', 'changes.jsonl.unreadable']);
+  });
+});
+
+describe('replayChanges', () => {
+  const save = (id: string, chunksDone: number) => ({ save: { ...record(id, '2025-01-01T00:00:00Z'), chunksDone } });
+
+  it('keeps the last line for each transfer, removals included', () => {
+    const replayed = replayChanges([save('a', 1), save('b', 1), save('a', 2), { removed: 'b' }]);
+    expect([...replayed.latest].map(([id, json]) => [id, json && (JSON.parse(json) as DownloadRecord).chunksDone])).toEqual([
+      ['a', 2],
+      ['b', null],
+    ]);
+    expect(replayed.damaged.size).toBe(0);
+  });
+
+  it('a damaged line is superseded by a good later one, and supersedes a good earlier one', () => {
+    const bad = { save: { id: 'a', kind: 'download' } };
+    expect(replayChanges([bad, save('a', 5)]).damaged.size).toBe(0);
+    const replayed = replayChanges([save('a', 5), bad]);
+    expect(replayed.latest.has('a')).toBe(false);
+    expect([...replayed.damaged.keys()]).toEqual(['a']);
+  });
+
+  it('counts lines that name no transfer, or one no id could be', () => {
+    expect(replayChanges([{}, { save: {} }, { save: { id: '../up' } }, { removed: 'a/b' }, 'text'], 1).unreadableLines).toBe(6);
   });
 });
 
