@@ -9,6 +9,7 @@
  * It reaches the transfer queue only through a TransferQueueView, given at
  * composition (compose.ts).
  */
+import { settleEach } from '../shared/concurrency';
 import { AppError, toAppError } from '../shared/errors';
 import type { Logger } from '../log/logger';
 import { factsFromMetadata, inboxView, reportFromMetadata, type InboxEntry, type InboxItem } from './inbox';
@@ -38,6 +39,10 @@ import type {
 
 /** Most message ids listed in one check when nothing is downloaded automatically. */
 const LISTING_SAFETY_LIMIT = 100_000;
+/** New messages whose details are asked for at once: the engine's usual count of downloads at once. */
+const NEW_MESSAGE_HEADS_AT_ONCE = 3;
+/** Downloads queued at once by a check: enough for their journal saves to share flushes, a bounded burst of work. */
+const QUEUED_AT_ONCE = 64;
 
 /** What mailbox activity needs from the transfer queue. */
 export interface TransferQueueView {
@@ -208,16 +213,20 @@ export class MailboxActivity {
 
     let downloadsQueued = 0;
     if (settings?.autoDownload) {
-      for (const entry of kept) {
-        if (entry.downloadTransferId && this.deps.queue.exists(entry.downloadTransferId)) continue;
-        await this.deps.queue.enqueueDownload({
+      const toQueue = kept.filter((entry) => !(entry.downloadTransferId && this.deps.queue.exists(entry.downloadTransferId)));
+      // Queued together, so that their journal saves share flushes (one after another, each paid its own); the
+      // first downloads start as soon as they are queued.
+      const queued = await settleEach(toQueue, QUEUED_AT_ONCE, (entry) =>
+        this.deps.queue.enqueueDownload({
           profileId,
           messageId: entry.facts.messageId,
           destinationFolder: settings.downloadFolder,
           acknowledge: settings.acknowledge,
-        });
-        downloadsQueued++;
-      }
+        }),
+      );
+      downloadsQueued = queued.filter((result) => result.status === 'fulfilled').length;
+      const failed = queued.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     await store.updateSchedule({ moreWaiting });
     this.deps.events?.inboxChanged?.(profileId);
@@ -260,38 +269,42 @@ export class MailboxActivity {
     now: Date,
   ): Promise<{ entries: InboxEntry[]; newMessages: number }> {
     const cached = new Map((await this.deps.store(profileId).inbox()).map((entry) => [entry.facts.messageId, entry]));
-    const entries: InboxEntry[] = [];
-    let newMessages = 0;
-    for (const messageId of listed) {
-      const known = cached.get(messageId);
-      if (known) {
-        entries.push(known);
-        continue;
-      }
-      try {
-        const metadata = await client.headMessage(messageId);
-        const facts = factsFromMetadata(metadata, messageId);
-        const entry: InboxEntry = {
-          facts,
-          receivedAt: facts.deliveredAt ?? now.toISOString(),
-          firstSeenAt: now.toISOString(),
-          ...(metadata.contentLength !== undefined && metadata.contentEncoding === undefined
-            ? { firstChunkBytes: metadata.contentLength }
-            : {}),
-        };
-        if (facts.messageType === 'REPORT') entry.report = reportFromMetadata(metadata);
-        entries.push(entry);
-        newMessages++;
-      } catch (error) {
-        const appError = toAppError(error);
-        if (appError.code === 'message-not-found' || appError.code === 'message-gone') continue;
+    const fresh = listed.filter((messageId) => !cached.has(messageId));
+    // A few at once, as many as the downloads that follow: one after another, 1,000 new messages waited 1,000 round
+    // trips before the first download could be queued.
+    const heads = await settleEach(fresh, NEW_MESSAGE_HEADS_AT_ONCE, (messageId) => client.headMessage(messageId));
+    const read = new Map<string, InboxEntry>();
+    fresh.forEach((messageId, index) => {
+      const head = heads[index] as PromiseSettledResult<Awaited<ReturnType<TransferClient['headMessage']>>>;
+      if (head.status === 'rejected') {
+        const appError = toAppError(head.reason);
+        if (appError.code === 'message-not-found' || appError.code === 'message-gone') return;
         this.deps.log.warn('Could not read a new message’s details; will try at the next check', {
           profileId,
           messageId,
           error: appError.code,
         });
+        return;
       }
+      const metadata = head.value;
+      const facts = factsFromMetadata(metadata, messageId);
+      const entry: InboxEntry = {
+        facts,
+        receivedAt: facts.deliveredAt ?? now.toISOString(),
+        firstSeenAt: now.toISOString(),
+        ...(metadata.contentLength !== undefined && metadata.contentEncoding === undefined
+          ? { firstChunkBytes: metadata.contentLength }
+          : {}),
+      };
+      if (facts.messageType === 'REPORT') entry.report = reportFromMetadata(metadata);
+      read.set(messageId, entry);
+    });
+    const entries: InboxEntry[] = [];
+    for (const messageId of listed) {
+      const entry = cached.get(messageId) ?? read.get(messageId);
+      if (entry) entries.push(entry);
     }
+    const newMessages = read.size;
     const listedSet = new Set(listed);
     for (const [messageId, entry] of cached) {
       if (listedSet.has(messageId)) continue;
