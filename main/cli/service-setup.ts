@@ -3,6 +3,8 @@
 // built here as text by pure functions, so they can be read and checked where
 // neither Windows nor a user systemd is running.
 
+import { COMMAND_LINE_V8_FLAGS, ELECTRON_JS_FLAGS_SWITCH } from './v8-flags';
+
 /** The task's name in Task Scheduler, and the unit's name under systemd. */
 export const WINDOWS_TASK_NAME = 'MESH Desktop folder mode';
 export const SYSTEMD_UNIT_NAME = 'mesh-desktop-folders.service';
@@ -24,10 +26,11 @@ export function serviceProgram(
   versions: NodeJS.ProcessVersions,
   env: NodeJS.ProcessEnv,
 ): ServiceProgram {
-  if (env.APPIMAGE) return { program: env.APPIMAGE, args: [] };
-  if (versions.electron) return { program: execPath, args: [] };
-  // The bin's own Node flags (bin/mesh-desktop.mjs's first line), which a shebang cannot carry into a unit.
-  return { program: execPath, args: ['--initial-heap-size=64', '--max-semi-space-size=2', argv[1]!] };
+  // The command line's V8 flags (v8-flags.ts): as Electron's switch for the app, as Node's flags for a checkout,
+  // whose bin gives them on its first line, which a unit cannot use.
+  if (env.APPIMAGE) return { program: env.APPIMAGE, args: [ELECTRON_JS_FLAGS_SWITCH] };
+  if (versions.electron) return { program: execPath, args: [ELECTRON_JS_FLAGS_SWITCH] };
+  return { program: execPath, args: [...COMMAND_LINE_V8_FLAGS, argv[1]!] };
 }
 
 function xmlText(value: string): string {

@@ -11,6 +11,8 @@
 // holds no .exe, so `mesh-desktop` typed at a prompt finds the wrapper and not
 // the executable, which PATHEXT would otherwise try first.
 
+import { ELECTRON_JS_FLAGS_SWITCH } from './v8-flags';
+
 /**
  * The wrapper's text, CRLF line ends as cmd.exe expects. `exeFromWrapper` is
  * the executable's path relative to the wrapper's own folder (`%~dp0`).
@@ -20,6 +22,9 @@
  * Delayed expansion is switched off so `!` does too. cmd.exe reads the
  * expanded line once more for `^ & | < >`, so an argument holding those must
  * be in double quotes, as cmd.exe already asks of any command.
+ *
+ * The command line's V8 flags go first, as Electron's --js-flags switch
+ * (v8-flags.ts): the installed app reads them only from its own command line.
  */
 export function windowsCommandWrapper(exeFromWrapper: string): string {
   return [
@@ -27,7 +32,7 @@ export function windowsCommandWrapper(exeFromWrapper: string): string {
     'rem MESH Desktop command line: mesh-desktop COMMAND [options]   (mesh-desktop --help lists the commands)',
     'rem Starts the app with the command, waits for it, and returns its exit code. See docs\\deploying.md.',
     'setlocal DisableDelayedExpansion',
-    `"%~dp0${exeFromWrapper}" %*`,
+    `"%~dp0${exeFromWrapper}" "${ELECTRON_JS_FLAGS_SWITCH}" %*`,
     'exit /b %ERRORLEVEL%',
     '',
   ].join('\r\n');

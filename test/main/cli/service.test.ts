@@ -21,6 +21,8 @@ import {
   windowsTaskXml,
 } from '../../../main/cli/service-setup';
 import type { CommandContext } from '../../../main/cli/command';
+import { ELECTRON_JS_FLAGS_SWITCH } from '../../../main/cli/v8-flags';
+import { commandLineToArgv } from '../../support/windows-command-line';
 
 const EXE = { program: 'C:\\Program Files\\MESH Desktop\\mesh-desktop.exe', args: [] };
 const work = mkdtempSync(join(tmpdir(), 'mesh-service-'));
@@ -46,6 +48,14 @@ describe('the Windows start-up task', () => {
       RestartOnFailure: { Interval: 'PT1M', Count: '999' },
     });
     expect(task.Actions.Exec).toEqual({ Command: EXE.program, Arguments: 'run --data-dir "D:\\MESH data\\folder mode"' });
+  });
+
+  it("starts the installed app with the command line's V8 flags as one switch, and the app still routes it to folder mode", () => {
+    const program = serviceProgram(EXE.program, [EXE.program, 'service', 'install'], { electron: '41.10.0' } as never, {});
+    const installed = new XMLParser({ parseTagValue: false }).parse(windowsTaskXml({ program, account: 'TRUST\\svc-mesh' })).Task;
+    const argv = commandLineToArgv(`"${installed.Actions.Exec.Command}" ${installed.Actions.Exec.Arguments}`);
+    expect(argv.slice(1)).toEqual([ELECTRON_JS_FLAGS_SWITCH, 'run']);
+    expect(routeLaunch(argv, false)).toEqual({ kind: 'command', args: ['run'], env: {} });
   });
 
   it('is created by schtasks, which asks for the password itself', () => {
@@ -75,11 +85,11 @@ describe('the systemd user unit', () => {
   it('runs the program that installed it: the app, an AppImage, or Node with the checkout’s bin', () => {
     expect(serviceProgram('/opt/MESH Desktop/mesh-desktop', ['x', 'service'], { electron: '41.10.0' } as never, {})).toEqual({
       program: '/opt/MESH Desktop/mesh-desktop',
-      args: [],
+      args: ['--js-flags=--initial-heap-size=64 --max-semi-space-size=2'],
     });
     expect(serviceProgram('/tmp/.mount/AppRun', [], { electron: '41.10.0' } as never, { APPIMAGE: '/home/a/MESH.AppImage' })).toEqual({
       program: '/home/a/MESH.AppImage',
-      args: [],
+      args: ['--js-flags=--initial-heap-size=64 --max-semi-space-size=2'],
     });
     expect(serviceProgram('/usr/bin/node', ['/usr/bin/node', '/repo/bin/mesh-desktop.mjs'], {} as never, {})).toEqual({
       program: '/usr/bin/node',

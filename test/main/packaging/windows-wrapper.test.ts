@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { routeLaunch } from '../../../main/cli/launch';
+import { COMMAND_LINE_V8_FLAGS, ELECTRON_JS_FLAGS_SWITCH } from '../../../main/cli/v8-flags';
 import { windowsCommandWrapper, windowsWrapperFiles } from '../../../main/cli/windows-wrapper';
 import { cmdBatchLine, commandLineToArgv, quoteWindowsArg } from '../../support/windows-command-line';
 
@@ -28,7 +30,12 @@ describe('the Windows command wrapper', () => {
   it('starts the executable from its own folder, waits, and hands back the exit code', () => {
     const text = windowsCommandWrapper('..\\mesh-desktop.exe');
     expect(text.split('\r\n')).toEqual(
-      expect.arrayContaining(['@echo off', 'setlocal DisableDelayedExpansion', '"%~dp0..\\mesh-desktop.exe" %*', 'exit /b %ERRORLEVEL%']),
+      expect.arrayContaining([
+        '@echo off',
+        'setlocal DisableDelayedExpansion',
+        '"%~dp0..\\mesh-desktop.exe" "--js-flags=--initial-heap-size=64 --max-semi-space-size=2" %*',
+        'exit /b %ERRORLEVEL%',
+      ]),
     );
     // No `start`: cmd.exe would not wait for the app.
     expect(text).not.toMatch(/^start\b/im);
@@ -46,15 +53,23 @@ describe('the Windows command wrapper', () => {
     [['send', '--subject', '', 'C:\\trailing slash\\']],
     [['send', '--subject', 'Récépissé — ü 日本', '\\\\fileserver\\share\\x.csv']],
     [['mailbox', 'add', '--name', 'O\'Brien "Practice" \\"odd\\"']],
-  ])('passes %j through unchanged', (args) => {
-    expect(throughWrapper(args).slice(1)).toEqual(args);
+  ])('passes %j through unchanged, after the V8 flags, to the command it names', (args) => {
+    const argv = throughWrapper(args);
+    expect(argv.slice(1)).toEqual([ELECTRON_JS_FLAGS_SWITCH, ...args]);
+    // The app routes the launch as the command, with the command's arguments alone.
+    expect(routeLaunch(argv, false)).toEqual({ kind: 'command', args, env: {} });
+  });
+
+  it("gives the executable the command line's V8 flags as one switch, the way Electron reads --js-flags", () => {
+    expect(throughWrapper(['status'])[1]).toBe('--js-flags=--initial-heap-size=64 --max-semi-space-size=2');
+    expect(ELECTRON_JS_FLAGS_SWITCH).toBe(`--js-flags=${COMMAND_LINE_V8_FLAGS.join(' ')}`);
   });
 
   it('would lose an unquoted caret, which is why arguments with ^ & | < > must be quoted (the model can fail)', () => {
     const line = windowsCommandWrapper('mesh-desktop.exe')
       .split('\r\n')
       .find((l) => l.includes('%*'))!;
-    expect(commandLineToArgv(cmdBatchLine(line, 'send a^b', INSTALL)).slice(1)).toEqual(['send', 'ab']);
+    expect(commandLineToArgv(cmdBatchLine(line, 'send a^b', INSTALL)).slice(2)).toEqual(['send', 'ab']);
     expect(() => cmdBatchLine(line, 'send a&b', INSTALL)).toThrow(/split the line/);
   });
 });
