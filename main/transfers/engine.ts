@@ -668,25 +668,28 @@ export class TransferEngine implements TransferQueueView {
     this.sessions.delete(record.id);
     // The sent history and inbox are updated before "done" is announced, so a listener sees them.
     if (record.kind === 'upload') {
-      await this.recordSent(record);
-    } else {
-      const store = this.mailbox(record.profileId);
-      if (record.acknowledgedAt) {
-        await store.removeInboxEntry(record.messageId);
-      } else {
-        await store.updateInboxEntry(record.messageId, (entry) => {
-          entry.downloadTransferId = record.id;
-          if (record.savedPath) entry.savedPath = record.savedPath;
-        });
-      }
+      // A send's history line and its "done" are written together, each with its own flush: after a crash either
+      // may be on disk without the other, and a restart completes both cases (start() records a done send in the
+      // history; a send not yet done runs again from a record that says MESH has it all, and sends nothing).
+      this.changeState(record, 'done', record.messageIdUnknown ? 'MESH has the file but did not say its message id.' : undefined);
+      await Promise.all([this.recordSent(record), this.journal.save(record)]);
+      this.announceFinished(record);
+      this.announceState(record);
+      this.options.events?.sentChanged?.(record.profileId);
+      return;
     }
-    await this.setState(
-      record,
-      'done',
-      record.kind === 'upload' && record.messageIdUnknown ? 'MESH has the file but did not say its message id.' : undefined,
-    );
-    if (record.kind === 'upload') this.options.events?.sentChanged?.(record.profileId);
-    else this.options.events?.inboxChanged?.(record.profileId);
+    // A download's inbox entry goes first: a "done" without it could let the next check download the message again.
+    const store = this.mailbox(record.profileId);
+    if (record.acknowledgedAt) {
+      await store.removeInboxEntry(record.messageId);
+    } else {
+      await store.updateInboxEntry(record.messageId, (entry) => {
+        entry.downloadTransferId = record.id;
+        if (record.savedPath) entry.savedPath = record.savedPath;
+      });
+    }
+    await this.setState(record, 'done');
+    this.options.events?.inboxChanged?.(record.profileId);
   }
 
   private async fail(record: TransferRecord, run: RunningTransfer, error: unknown, progressed: boolean): Promise<void> {

@@ -1,7 +1,8 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TransferClient, Transfers, TransferProgress } from '../../../main/transfers';
+import { profileFolderName } from '../../../main/transfers/mailbox-store';
 import { MiB, RECIPIENT, SENDER, WORKFLOW, sha256OfFile, startEngineBed, type EngineBed } from './engine-fixture';
 
 let bed: EngineBed;
@@ -334,6 +335,40 @@ describe('cancel, pause and resume', () => {
     expect(done.state).toBe('done');
     expect(bed.fixture.sandbox.outbox(SENDER)).toEqual([done.messageId]);
     expect((await again.activity.sentHistory(SENDER))[0]).toMatchObject({ messageId: done.messageId });
+  });
+});
+
+describe('a send\'s history line and its "done", written together', () => {
+  /** A finished send, stopped cleanly, so its journal record and its history line are each in their own file. */
+  async function finishedSend(name: string) {
+    const stateFolder = join(bed.dir, `together-${name}`);
+    const sender = await bed.transfers(SENDER, { stateFolder });
+    const file = await bed.randomFile(`${name}.bin`, 3000);
+    const queued = await sender.queue.enqueueUpload({ profileId: SENDER, filePath: file.path, to: RECIPIENT, workflowId: WORKFLOW });
+    const done = await sender.queue.settled(queued.id);
+    await sender.shutdown();
+    return { stateFolder, done, record: join(stateFolder, 'journal', `${queued.id}.json`) };
+  }
+  const sentFiles = (stateFolder: string) =>
+    ['sent.json', 'sent.jsonl'].map((f) => join(stateFolder, 'mailboxes', profileFolderName(SENDER), f));
+
+  it('a crash that kept "done" but lost the history line: the next start writes the line, and nothing is sent again', async () => {
+    const { stateFolder, done } = await finishedSend('done-only');
+    for (const file of sentFiles(stateFolder)) await rm(file, { force: true });
+    const again = await bed.transfers(SENDER, { stateFolder });
+    expect((await again.activity.sentHistory(SENDER)).map((s) => s.messageId)).toEqual([done.messageId]);
+    expect(bed.fixture.sandbox.outbox(SENDER).filter((id) => id === done.messageId)).toHaveLength(1);
+  });
+
+  it('a crash that kept the history line but not "done": the next start finishes the send without sending it again', async () => {
+    const { stateFolder, done, record } = await finishedSend('history-only');
+    const saved = JSON.parse(await readFile(record, 'utf8')) as { state: string };
+    await writeFile(record, JSON.stringify({ ...saved, state: 'running' }));
+    const before = bed.fixture.sandbox.outbox(SENDER).length;
+    const again = await bed.transfers(SENDER, { stateFolder });
+    expect((await again.queue.settled(done.id)).state).toBe('done');
+    expect(bed.fixture.sandbox.outbox(SENDER)).toHaveLength(before);
+    expect((await again.activity.sentHistory(SENDER)).map((s) => s.messageId)).toEqual([done.messageId]);
   });
 });
 
