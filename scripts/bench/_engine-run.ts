@@ -1,6 +1,7 @@
 // One measured run through the transfer engine (main/transfers), set up as the
-// app sets it up: a MeshTransferClient, a durable journal (fsync per record
-// write), a file logger, three transfers at once, SHA-256 checksums on sends.
+// app sets it up: a MeshTransferClient, a durable journal (each save a flushed
+// line, shared by saves made at once), a file logger, three transfers at once,
+// SHA-256 checksums on sends.
 // The clock starts once the engine has started, so process start-up and the
 // journal load are not counted; the first TLS handshake is.
 //   send-many FOLDER TO STATE       sends every file in FOLDER, waits for all

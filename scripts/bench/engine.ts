@@ -157,9 +157,10 @@ async function largeRound(
 }
 
 /**
- * Median milliseconds of one atomic small-file write as the journal does it
- * (write, fsync, rename, fsync of the folder), so the engine's figures can be
- * read against what this disk charges for durability right now.
+ * Median milliseconds of one atomic small-file write as the app makes them for
+ * sidecars and for the journal's per-transfer files (write, fsync, rename,
+ * fsync of the folder), so the engine's figures can be read against what this
+ * disk charges for durability right now.
  */
 async function atomicWriteMs(folder: string, samples: number): Promise<number> {
   mkdirSync(folder, { recursive: true });
@@ -192,7 +193,7 @@ function printSmall(rows: SmallRow[]): void {
     `\na. ${messageCount} small messages (1–4 KiB each), 3 at once on each side, ${SENDER} → own inbox, then received (downloaded + acknowledged).`,
   );
   console.log(
-    '   The engine journals every step durably (write, fsync, rename, fsync of the folder) and checksums each file; that cost is real and is in its figure.',
+    '   The engine journals every step durably (a flushed line of its journal, shared by saves made at once) and checksums each file; that cost is real and is in its figure.',
   );
   console.log(
     '   Engine receive = the app’s inbox check: handshake, list, HEAD of each new message into the inbox cache, then queued downloads (verify, place, sidecar, acknowledge).',
@@ -217,7 +218,7 @@ function printLarge(rows: LargeRow[]): void {
   console.log(
     `\nb. One ${largeGiB} GiB upload (75 MiB chunks, no compression) to the emulator; stored bytes checked by SHA-256 afterwards.`,
   );
-  console.log('   engine = app defaults (SHA-256 of the whole file before the first chunk, journal fsync per chunk);');
+  console.log('   engine = app defaults (SHA-256 of the whole file before the first chunk, a flushed journal line per chunk);');
   console.log('   engine, no checksum = the same with checksums off, to show what the read-ahead hash costs.\n');
   console.log('run  bare client MB/s  engine MB/s  ratio  engine no-checksum MB/s  ratio   peak RSS: client  engine  no-checksum');
   for (const run of [...new Set(rows.map((r) => r.run))]) {
@@ -271,7 +272,7 @@ console.log(
 if (smallRows.length > 0) {
   printSmall(smallRows);
   console.log(
-    `\n   This disk, same run: one atomic journal-style write (write, fsync, rename, fsync folder) took a median ${atomicWrites.map((ms) => `${ms.toFixed(1)} ms`).join(' before and ')} after the small-message rounds.`,
+    `\n   This disk, same run: one atomic small-file write (write, fsync, rename, fsync folder: a sidecar, a journal record's own file) took a median ${atomicWrites.map((ms) => `${ms.toFixed(1)} ms`).join(' before and ')} after the small-message rounds.`,
   );
 }
 if (largeRows.length > 0) printLarge(largeRows);
