@@ -125,8 +125,8 @@ type Change = { save: unknown } | { removed: string };
 
 /** What replaying the log's lines over the records from their files leaves. */
 export interface Replayed {
-  /** Each transfer's newest state the log holds: its record's JSON, or null when it was removed. */
-  latest: Map<string, string | null>;
+  /** Each transfer's newest state the log holds: its record, or null when it was removed. */
+  latest: Map<string, TransferRecord | null>;
   /** Transfers whose last line does not fit the schema: their state is not known, so none is used. */
   damaged: Map<string, { text: string; problem: string }>;
   /** Fields the schema dropped, by transfer (a newer version wrote them). */
@@ -152,7 +152,7 @@ export function replayChanges(entries: readonly unknown[], unreadableLines = 0):
     }
     const checked = checkJournalRecord(raw, id);
     if (checked.ok) {
-      replayed.latest.set(id, JSON.stringify(checked.record));
+      replayed.latest.set(id, checked.record);
       replayed.damaged.delete(id);
       if (checked.unknownFields.length > 0) replayed.unknownFields.set(id, checked.unknownFields);
       else replayed.unknownFields.delete(id);
@@ -320,10 +320,11 @@ export class TransferJournal {
     const contents = await this.changes.read();
     const replayed = replayChanges(contents.entries, contents.unreadableLines);
     if (contents.tornTail) this.log.info('The transfer journal’s last save was cut short by a stop; it had not been confirmed');
-    this.unfolded = new Map(replayed.latest);
-    for (const [id, json] of replayed.latest) {
-      if (json === null) byId.delete(id);
-      else byId.set(id, JSON.parse(json) as TransferRecord);
+    this.unfolded = new Map();
+    for (const [id, record] of replayed.latest) {
+      this.unfolded.set(id, record && JSON.stringify(record));
+      if (record === null) byId.delete(id);
+      else byId.set(id, record);
       this.warnUnknownFields(this.changes.file, replayed.unknownFields.get(id) ?? []);
     }
     for (const [id, { text, problem }] of replayed.damaged) {

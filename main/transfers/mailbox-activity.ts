@@ -272,32 +272,30 @@ export class MailboxActivity {
     const fresh = listed.filter((messageId) => !cached.has(messageId));
     // A few at once, as many as the downloads that follow: one after another, 1,000 new messages waited 1,000 round
     // trips before the first download could be queued.
-    const heads = await settleEach(fresh, NEW_MESSAGE_HEADS_AT_ONCE, (messageId) => client.headMessage(messageId));
     const read = new Map<string, InboxEntry>();
-    fresh.forEach((messageId, index) => {
-      const head = heads[index] as PromiseSettledResult<Awaited<ReturnType<TransferClient['headMessage']>>>;
-      if (head.status === 'rejected') {
-        const appError = toAppError(head.reason);
+    await settleEach(fresh, NEW_MESSAGE_HEADS_AT_ONCE, async (messageId) => {
+      try {
+        const metadata = await client.headMessage(messageId);
+        const facts = factsFromMetadata(metadata, messageId);
+        const entry: InboxEntry = {
+          facts,
+          receivedAt: facts.deliveredAt ?? now.toISOString(),
+          firstSeenAt: now.toISOString(),
+          ...(metadata.contentLength !== undefined && metadata.contentEncoding === undefined
+            ? { firstChunkBytes: metadata.contentLength }
+            : {}),
+        };
+        if (facts.messageType === 'REPORT') entry.report = reportFromMetadata(metadata);
+        read.set(messageId, entry);
+      } catch (error) {
+        const appError = toAppError(error);
         if (appError.code === 'message-not-found' || appError.code === 'message-gone') return;
         this.deps.log.warn('Could not read a new message’s details; will try at the next check', {
           profileId,
           messageId,
           error: appError.code,
         });
-        return;
       }
-      const metadata = head.value;
-      const facts = factsFromMetadata(metadata, messageId);
-      const entry: InboxEntry = {
-        facts,
-        receivedAt: facts.deliveredAt ?? now.toISOString(),
-        firstSeenAt: now.toISOString(),
-        ...(metadata.contentLength !== undefined && metadata.contentEncoding === undefined
-          ? { firstChunkBytes: metadata.contentLength }
-          : {}),
-      };
-      if (facts.messageType === 'REPORT') entry.report = reportFromMetadata(metadata);
-      read.set(messageId, entry);
     });
     const entries: InboxEntry[] = [];
     for (const messageId of listed) {
