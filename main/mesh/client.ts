@@ -20,7 +20,7 @@ import {
   type MeshOperation,
   type TransportFailure,
 } from './errors';
-import { IO_BLOCK_SIZE, fileSystemError, fileWriteFailure, gzipFileRange, readFileRange } from './file-io';
+import { IO_BLOCK_SIZE, fileSystemError, fileWriteFailure, gzipFileRange, readFileBlocks, type BodyBlocks } from './file-io';
 import {
   buildHandshakeHeaders,
   buildSendHeaders,
@@ -127,8 +127,8 @@ export interface SendChunkRequest {
   messageId?: string;
   k: number;
   n: number;
-  /** Called for every attempt: a retry needs a fresh stream. */
-  body: () => Readable;
+  /** Called for every attempt: a retry needs a fresh body. */
+  body: () => BodyBlocks;
   /** Bytes body will produce; without it the chunk goes with chunked transfer encoding. */
   contentLength?: number;
   /** The body is gzip (Content-Encoding: gzip). */
@@ -164,7 +164,7 @@ interface RequestPlan {
   method: 'GET' | 'POST' | 'PUT' | 'HEAD';
   url: URL;
   headers?: Record<string, string>;
-  body?: () => Readable;
+  body?: () => BodyBlocks;
   contentLength?: number;
   /** Statuses that mean success. */
   expected: readonly number[];
@@ -193,7 +193,12 @@ interface StreamResponse {
   stream: Readable;
 }
 
-type Attempt<T> = { ok: true; response: T } | { ok: false; error: unknown; bytesSent: number };
+/**
+ * A failed attempt says how far its body got: `bytesHanded` were given to the HTTP client to write, `bytesSent` of those
+ * it has confirmed written. The confirmation lags: a server can read the last byte, store the message and drop the
+ * connection before the client hears its write completed.
+ */
+type Attempt<T> = { ok: true; response: T } | { ok: false; error: unknown; bytesSent: number; bytesHanded: number };
 
 const MESH_V2 = 'application/vnd.mesh.v2+json';
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -257,6 +262,22 @@ function describeThrown(error: unknown, operation: MeshOperation): TransportFail
   }
   if (messages.length > 0) failure.message = messages.join(' ← ');
   return failure;
+}
+
+/** The body's blocks as they come, counting what is handed on and telling of a failure producing them (reading the file). */
+async function* watchBody(
+  source: BodyBlocks,
+  on: { handed: (bytes: number) => void; failed: (error: unknown) => void },
+): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const block of source) {
+      on.handed(block.length);
+      yield block;
+    }
+  } catch (error) {
+    on.failed(error);
+    throw error;
+  }
 }
 
 async function readLimited(stream: Readable, limit: number): Promise<string> {
@@ -670,11 +691,15 @@ export class MeshClient {
 
   private async attemptText(plan: RequestPlan): Promise<Attempt<TextResponse>> {
     let bytesSent = 0;
+    let bytesHanded = 0;
     let bodyError: unknown;
-    const body = plan.body?.();
-    body?.once('error', (error) => {
-      bodyError = error;
-    });
+    const source = plan.body?.();
+    const body = source
+      ? watchBody(source, {
+          handed: (bytes) => (bytesHanded += bytes),
+          failed: (error) => (bodyError = error),
+        })
+      : undefined;
     try {
       const request = this.http(plan.url, {
         method: plan.method,
@@ -692,9 +717,10 @@ export class MeshClient {
       const response = (await request) as Response<string>;
       return { ok: true, response: { status: response.statusCode, headers: response.headers, body: response.body ?? '' } };
     } catch (error) {
-      body?.destroy();
+      // Closes the body's file when the request failed before reading it all (queued behind a read in flight).
+      body?.return(undefined).catch(() => undefined);
       if (bodyError !== undefined) throw fileSystemError(bodyError, plan.bodyFile ?? 'the file being sent', 'read');
-      return { ok: false, error, bytesSent };
+      return { ok: false, error, bytesSent, bytesHanded };
     }
   }
 
@@ -707,7 +733,7 @@ export class MeshClient {
     return new Promise((resolve) => {
       const onError = (error: unknown): void => {
         stream.off('response', onResponse);
-        resolve({ ok: false, error, bytesSent: 0 });
+        resolve({ ok: false, error, bytesSent: 0, bytesHanded: 0 });
       };
       const onResponse = (response: Response): void => {
         stream.off('error', onError);
@@ -788,14 +814,19 @@ export class MeshClient {
 
       if (outcome.error instanceof AppError) throw outcome.error;
       const failure = this.describeFailure(plan.operation, outcome.error);
+      // MESH cannot have stored a message whose body did not even leave this computer; once all of it was handed to
+      // the connection, it may have, whatever the client had heard back by the time the connection failed.
+      const wholeBodyHanded =
+        plan.contentLength !== undefined
+          ? outcome.bytesHanded >= plan.contentLength
+          : outcome.bytesSent > 0 && uploadCompleted(outcome.error);
       if (plan.signal?.aborted || failure.code === 'ERR_ABORTED') {
-        const everythingSent = plan.contentLength !== undefined && plan.contentLength > 0 && outcome.bytesSent >= plan.contentLength;
-        if (plan.repeat === 'first-post' && everythingSent) throw sendOutcomeUnknown(cancelledError(outcome.error));
+        if (plan.repeat === 'first-post' && wholeBodyHanded && plan.contentLength !== 0)
+          throw sendOutcomeUnknown(cancelledError(outcome.error));
         throw cancelledError(outcome.error);
       }
       const mapped = transportFailureToAppError(failure);
-      // MESH cannot have stored a message whose body did not even leave this computer.
-      const certainlyNotStored = failedBeforeSending(failure) || outcome.bytesSent === 0 || !uploadCompleted(outcome.error);
+      const certainlyNotStored = failedBeforeSending(failure) || !wholeBodyHanded;
       if (plan.repeat === 'first-post' && !certainlyNotStored) {
         throw sendOutcomeUnknown(mapped);
       }
@@ -863,7 +894,7 @@ export class MeshClient {
     let messageId: string | undefined;
     for (const chunk of plan) {
       messageId = await this.sendFileChunk(path, meta, plan.length, chunk, size, messageId, options, {
-        body: () => readFileRange(path, chunk.start, chunk.end),
+        body: () => readFileBlocks(path, chunk.start, chunk.end),
         contentLength: chunk.length,
         gzip: false,
       });
@@ -912,7 +943,7 @@ export class MeshClient {
         next = following ? compressChunk(following) : undefined;
         next?.catch(() => {});
         messageId = await this.sendFileChunk(path, meta, plan.length, chunk, size, messageId, options, {
-          body: () => readFileRange(current.file, 0, current.size),
+          body: () => readFileBlocks(current.file, 0, current.size),
           contentLength: current.size,
           gzip: true,
         });
@@ -935,7 +966,7 @@ export class MeshClient {
     totalBytes: number,
     messageId: string | undefined,
     options: SendFileOptions,
-    body: { body: () => Readable; contentLength: number; gzip: boolean },
+    body: { body: () => BodyBlocks; contentLength: number; gzip: boolean },
   ): Promise<string> {
     const report = options.onProgress;
     const progress = (bytesSent: number, id: string | undefined): void =>

@@ -19,9 +19,8 @@
 import type { Hash } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, pipeline, type Readable } from 'node:stream';
 import { planChunks, type ChunkRange } from '../mesh/chunks';
-import { fileSystemError, gzipFileRange, readFileRange } from '../mesh/file-io';
+import { fileSystemError, gzipFileRange, readFileBlocks, type BodyBlocks } from '../mesh/file-io';
 import type { SendMetadata } from '../mesh/headers';
 import { AppError } from '../shared/errors';
 import { checksumOfFile, createChecksumHash, formatChecksum, hashFileRange, parseChecksum, type HashSession } from './checksum';
@@ -217,20 +216,11 @@ class SentDigest {
   }
 
   /** The body for chunk k read through the hash, when the hash has reached the chunk's start. */
-  tap(k: number, chunk: ChunkRange, body: Readable): Readable {
+  tap(k: number, chunk: ChunkRange, body: BodyBlocks): BodyBlocks {
     if (this.onThread() || this.known() || this.session.hashedUpTo !== chunk.start) return body;
     const attempt = { k, hash: this.session.hash?.copy() ?? createChecksumHash('sha256'), bytes: 0 };
     this.attempt = attempt;
-    const tee = new Transform({
-      transform(block: Buffer, _encoding, done) {
-        attempt.hash.update(block);
-        attempt.bytes += block.length;
-        done(null, block);
-      },
-    });
-    // A failure reading the file reaches the client on the stream it reads.
-    pipeline(body, tee, () => undefined);
-    return tee;
+    return hashedBlocks(body, attempt);
   }
 
   /** MESH confirmed chunk k: the hash moves on to its end. */
@@ -295,6 +285,15 @@ class SentDigest {
   }
 }
 
+/** The blocks of body, each added to the hash before it is handed on (a block may be reused once the next is asked for). */
+async function* hashedBlocks(body: BodyBlocks, into: { hash: Hash; bytes: number }): AsyncGenerator<Uint8Array> {
+  for await (const block of body) {
+    into.hash.update(block);
+    into.bytes += block.length;
+    yield block;
+  }
+}
+
 /** Produces chunk bodies, gzipping each chunk on its own ahead of time when compressing. */
 class ChunkSource {
   private readonly pending = new Map<number, Promise<{ file: string; size: number }>>();
@@ -329,11 +328,11 @@ class ChunkSource {
   }
 
   /** The body for chunk k: the file range as it is, or its gzip. */
-  async get(k: number): Promise<{ body: () => Readable; contentLength: number; gzip: boolean; release: () => Promise<void> }> {
+  async get(k: number): Promise<{ body: () => BodyBlocks; contentLength: number; gzip: boolean; release: () => Promise<void> }> {
     const chunk = this.chunk(k);
     if (!this.ctx.record.compress) {
       return {
-        body: () => this.digest.tap(k, chunk, readFileRange(this.ctx.record.filePath, chunk.start, chunk.end)),
+        body: () => this.digest.tap(k, chunk, readFileBlocks(this.ctx.record.filePath, chunk.start, chunk.end)),
         contentLength: chunk.length,
         gzip: false,
         release: async () => {},
@@ -354,7 +353,7 @@ class ChunkSource {
     // Compress the next chunk while this one is on the wire.
     if (k < this.plan.length) this.compress(k + 1);
     return {
-      body: () => readFileRange(compressed.file, 0, compressed.size),
+      body: () => readFileBlocks(compressed.file, 0, compressed.size),
       contentLength: compressed.size,
       gzip: true,
       release: async () => {

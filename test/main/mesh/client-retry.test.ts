@@ -169,6 +169,21 @@ describe('the first POST to /outbox', () => {
     expect(bed.sandbox.inbox(RECIPIENT)).toHaveLength(1);
   });
 
+  it('is not repeated when the connection drops after the whole body was handed over, before the request ended', async () => {
+    bed.sandbox.faults.add({ kind: 'reset-after-body', count: 1, match: { method: 'POST', path: FIRST_POST } });
+    // Every byte goes out at once, but the body is slow to say it has finished: MESH has it all and drops the
+    // connection before the request ends, so nothing the client heard back proves the body arrived.
+    async function* slowToFinish(): AsyncGenerator<Buffer> {
+      yield Buffer.alloc(100, 'x');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const error = await sender
+      .sendChunk({ k: 1, n: 1, body: slowToFinish, contentLength: 100, gzip: false, meta: { to: RECIPIENT, workflowId: WORKFLOW } })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'send-outcome-unknown' });
+    expect(bed.sandbox.outbox(SENDER)).toHaveLength(1);
+  });
+
   it('is not repeated after a 500 or 502 (MESH may have stored it)', async () => {
     bed.sandbox.faults.add({ kind: 'status', status: 500, count: 'always', match: { method: 'POST', path: FIRST_POST } });
     await expect(sendSmall()).rejects.toMatchObject({ code: 'send-outcome-unknown', status: 500 });

@@ -7,6 +7,7 @@ import { buffer, text } from 'node:stream/consumers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MeshClient, SendProgress } from '../../../main/mesh/client';
 import { MIN_CHUNK_SIZE } from '../../../main/mesh/chunks';
+import { readFileBlocks } from '../../../main/mesh/file-io';
 import { RECIPIENT, SENDER, THIRD, WORKFLOW, startTestbed, type MeshTestbed } from './sandbox-fixture';
 
 const MiB = 1024 * 1024;
@@ -166,6 +167,22 @@ describe('sendFile', () => {
       code: 'file-not-found',
     });
     await expect(sender.sendFile(bed.dir, { to: RECIPIENT, workflowId: WORKFLOW })).rejects.toMatchObject({ code: 'file-unreadable' });
+  });
+
+  it('reports a file cut short while its chunk was on the wire as changed, and MESH keeps nothing of it', async () => {
+    const path = await makeFile('shrinking.csv', 50_000);
+    const sending = sender.sendChunk({
+      k: 1,
+      n: 1,
+      // The body the chunk was planned with: 100,000 bytes, of a file that now has 50,000.
+      body: () => readFileBlocks(path, 0, 100_000, 16 * 1024),
+      contentLength: 100_000,
+      gzip: false,
+      meta: { to: RECIPIENT, workflowId: WORKFLOW, fileName: 'shrinking.csv' },
+      bodyFile: path,
+    });
+    await expect(sending).rejects.toMatchObject({ code: 'file-changed', message: expect.stringContaining('shrinking.csv') });
+    expect(bed.sandbox.outbox(SENDER)).toEqual([]);
   });
 
   it('only allows chunks under 5 MB through the explicit test override', async () => {
