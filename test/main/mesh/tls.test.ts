@@ -50,6 +50,11 @@ describe('collectTrustedCas', () => {
       'S',
     ]);
   });
+  it('lists each certificate once, however many times the files and the store repeat it', () => {
+    const systemCopy = new X509Certificate(ca.certPem).toString();
+    const result = collectTrustedCas({ environmentCaPems: [ca.certPem, ca.certPem] }, () => ['S', 'S', systemCopy, 'T', 'S']);
+    expect(result).toEqual([systemCopy, 'S', 'T']);
+  });
   it('leaves out the system store when asked', () => {
     expect(collectTrustedCas({ environmentCaPems: [ca.certPem], useSystemStore: false }, () => ['S'])).toHaveLength(1);
   });
