@@ -24,7 +24,6 @@ import { fileSystemError, gzipFileRange, readFileBlocks, type BodyBlocks } from 
 import type { SendMetadata } from '../mesh/headers';
 import { AppError } from '../shared/errors';
 import { checksumOfFile, createChecksumHash, formatChecksum, hashFileRange, parseChecksum, type HashSession } from './checksum';
-import { FILE_HASH_THREAD_MIN_BYTES, hashFileOnThread, type FileHashResult } from './file-hash-thread';
 import { decideUnknownOutcome, nextUploadStep, type LocalIdEvidence } from './recovery';
 import { abortedError, throwIfAborted, type RunContext } from './run-context';
 import type { UploadRecord } from './types';
@@ -176,48 +175,28 @@ async function resolveFirstPost(ctx: UploadContext): Promise<void> {
   }
 }
 
-/** What survives between attempts of one send within this run: the running hash, or the whole file's on its thread. */
-export interface UploadSession extends HashSession {
-  /** The file's SHA-256 being worked out on its own thread (large files only; see file-hash-thread.ts). */
-  wholeFile?: Promise<FileHashResult>;
-  /** The thread failed or read a different file: this run hashes the file here instead. */
-  noThread?: boolean;
-}
-
 /**
- * The SHA-256 of the bytes sent. A large file's is worked out on a thread of its own that reads the file beside the
- * send (checkFileUnchanged holds the file to the one queued before every chunk, and the thread's own look at the file
- * when it finished must agree). A small file's is worked out on the way out: each reading of a chunk's body feeds a
- * copy of the hash so far, and the copy that read the whole chunk becomes the hash once MESH confirms the chunk. Only
- * what the stream did not see (a compressed chunk, whose bytes go through gzip; a send resumed after a restart) is
- * read again.
+ * The SHA-256 of the bytes sent, worked out on the way out: each reading of a chunk's body feeds a copy of the hash so
+ * far, and the copy that read the whole chunk becomes the hash once MESH confirms the chunk. Only what the body did
+ * not see (a compressed chunk, whose bytes go through gzip; a send resumed after a restart) is read again.
+ *
+ * Large files used to be hashed by a thread of their own that read the file beside the send: a stream's body then
+ * cost the sending thread a block allocated per read and a stream hop per block, and hashing there held every block
+ * back. With the body read into two reused buffers (readFileBlocks), hashing each block as it goes is cheaper than the
+ * thread's second reading of the file: same-run A/B, 1 GiB over mutual TLS, 4 rounds each, 450 -> 461 MB/s at 20 MiB
+ * chunks and 468 -> 533 MB/s at 75 MiB, 0.1-0.3 s less CPU and 11-13 MiB less peak RSS.
  */
 class SentDigest {
   private attempt: { k: number; hash: Hash; bytes: number } | undefined;
 
   constructor(
     private readonly ctx: UploadContext,
-    private readonly session: UploadSession,
+    private readonly session: HashSession,
   ) {}
-
-  /** Starts the file's hash on its thread when the file is large and nothing of it has been hashed yet. */
-  private onThread(): Promise<FileHashResult> | undefined {
-    if (this.session.wholeFile || this.known()) return this.session.wholeFile;
-    const small = this.ctx.record.fileSize < FILE_HASH_THREAD_MIN_BYTES;
-    if (small || this.session.noThread || this.session.hash || this.session.hashedUpTo > 0) return undefined;
-    const job = hashFileOnThread(this.ctx.record.filePath, 'sha256', { signal: this.ctx.signal });
-    // Awaited only by digest(), so a send that fails first must not leave an unhandled rejection behind; a stopped
-    // send lets go of its stopped thread, and the next run starts another.
-    job.catch(() => {
-      if (this.session.wholeFile === job && this.ctx.signal.aborted) delete this.session.wholeFile;
-    });
-    this.session.wholeFile = job;
-    return job;
-  }
 
   /** The body for chunk k read through the hash, when the hash has reached the chunk's start. */
   tap(k: number, chunk: ChunkRange, body: BodyBlocks): BodyBlocks {
-    if (this.onThread() || this.known() || this.session.hashedUpTo !== chunk.start) return body;
+    if (this.known() || this.session.hashedUpTo !== chunk.start) return body;
     const attempt = { k, hash: this.session.hash?.copy() ?? createChecksumHash('sha256'), bytes: 0 };
     this.attempt = attempt;
     return hashedBlocks(body, attempt);
@@ -227,7 +206,7 @@ class SentDigest {
   async confirmed(k: number, chunk: ChunkRange): Promise<void> {
     const attempt = this.attempt;
     this.attempt = undefined;
-    if (this.onThread() || this.known()) return;
+    if (this.known()) return;
     if (attempt?.k === k && attempt.bytes === chunk.length && this.session.hashedUpTo === chunk.start) {
       this.session.hash = attempt.hash;
       this.session.hashedUpTo = chunk.end;
@@ -240,30 +219,9 @@ class SentDigest {
   async digest(): Promise<string> {
     const known = this.known();
     if (known) return known;
-    const fromThread = await this.fromThread();
-    if (fromThread) return fromThread;
     await this.catchUp(this.ctx.record.fileSize);
     // A copy: the hash stays usable should saving the record fail and the step run again.
     return (this.session.hash ?? createChecksumHash('sha256')).copy().digest('hex');
-  }
-
-  /**
-   * The thread's digest, when it read the file as queued. Anything else (the thread failed, or saw a different
-   * file) leaves it to the ordinary way, which reads the file here and reports a file problem in the person's words.
-   */
-  private async fromThread(): Promise<string | undefined> {
-    const job = this.onThread();
-    if (!job) return undefined;
-    let result: FileHashResult | undefined;
-    try {
-      result = await job;
-    } catch {
-      if (this.ctx.signal.aborted) throw abortedError(this.ctx.signal);
-    }
-    if (result && isQueuedFile(this.ctx.record, result)) return result.hex;
-    delete this.session.wholeFile;
-    this.session.noThread = true;
-    return undefined;
   }
 
   /** A checksum sent with the file was worked out from the same bytes before the first one left: nothing to add. */
@@ -451,7 +409,7 @@ async function sendLater(ctx: UploadContext, source: ChunkSource, plan: readonly
 }
 
 /** Runs a send from wherever its journal record says it stopped until MESH has the whole message. */
-export async function runUpload(ctx: UploadContext, session: UploadSession = { hashedUpTo: 0 }): Promise<void> {
+export async function runUpload(ctx: UploadContext, session: HashSession = { hashedUpTo: 0 }): Promise<void> {
   const record = ctx.record;
   await checkFileUnchanged(record);
   const plan = planChunks(record.fileSize, record.chunkSize);

@@ -97,8 +97,8 @@ describe('the audit trail of the command line', () => {
     expect(acknowledged).toMatchObject({ outcome: 'ok', mailbox: { id: 'X26ABC2' }, message: { messageId } });
   }, 120_000);
 
-  it('records the SHA-256 of a large file worked out on its own thread, plain and compressed', async () => {
-    // 32 MiB and more is hashed by a thread that reads the file beside the send (main/transfers/file-hash-thread.ts).
+  it('records the SHA-256 of a file sent in several chunks, plain and compressed', async () => {
+    // Plain chunks are hashed on their way out; compressed ones go through gzip, so each is read again once confirmed.
     const big = Buffer.concat([randomBytes(20 * 1024 * 1024), Buffer.alloc(13 * 1024 * 1024 + 7, 'y')]);
     writeFileSync(join(work, 'large.bin'), big);
     const largeData = join(work, 'large-data');
