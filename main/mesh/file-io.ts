@@ -123,7 +123,7 @@ export function fileSystemError(error: unknown, path: string, action: 'read' | '
   if (code === 'ESHORT' && action === 'read') {
     return new AppError({
       code: 'file-changed',
-      message: `${path} became shorter while MESH Desktop was reading it, so it was not sent. Send it again once nothing is changing it.`,
+      message: `${path} became shorter while MESH Desktop was reading it, so MESH Desktop stopped. Try again once nothing else is changing the file.`,
       detail,
       cause: error,
     });

@@ -1,6 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { IO_BLOCK_SIZE } from '../mesh/file-io';
+import { readFileBlocks } from '../mesh/file-io';
 
 /**
  * MESH carries a sender's checksum in mex-Content-Checksum but never checks
@@ -68,11 +67,17 @@ export function createChecksumHash(algorithm: ChecksumAlgorithm): Hash {
   return createHash(algorithm);
 }
 
-/** Feeds bytes [start, end) of a file into hash, streaming (a received chunk once it is on disk). */
+/**
+ * Feeds bytes [start, end) of a file into hash (a received chunk once it is on disk, a file before it is sent), read
+ * into two reused buffers: a stream's fresh 1 MiB per read made a verified 1 GiB download run 17-35 full collections
+ * and peak at 170-188 MiB. A file shorter than end fails (ESHORT) rather than hashing fewer bytes.
+ */
 export async function hashFileRange(path: string, start: number, end: number, hash: Hash, signal?: AbortSignal): Promise<void> {
-  if (end <= start) return;
-  const stream = createReadStream(path, { start, end: end - 1, highWaterMark: IO_BLOCK_SIZE, ...(signal ? { signal } : {}) });
-  for await (const block of stream) hash.update(block as Buffer);
+  signal?.throwIfAborted();
+  for await (const block of readFileBlocks(path, start, end)) {
+    hash.update(block);
+    signal?.throwIfAborted();
+  }
 }
 
 /** Feeds bytes [0, length) of a file into hash, streaming (used to catch up after a resumed download). */
