@@ -1,7 +1,8 @@
-// The baseline: the same bytes streamed by a plain Node https request to the
-// same server, with nothing of MESH Desktop in the path but the auth header.
+// The baseline: the same bytes streamed by a plain Node https (or http) request to
+// the same server, with nothing of MESH Desktop in the path but the auth header.
 import { createReadStream, createWriteStream, statSync, readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage } from 'node:http';
 import { createAuthHeader } from '../../main/mesh/auth';
@@ -10,12 +11,17 @@ import { report, watchGarbageCollection } from './_measure';
 const [mode, url, mailbox, target, messageOrTo] = process.argv.slice(2) as [string, string, string, string, string];
 // upload-chunked takes a sixth argument, the chunk size in bytes.
 const env = process.env;
-const tls = {
-  cert: readFileSync(env.MESH_CERT!),
-  key: readFileSync(env.MESH_KEY!),
-  ca: readFileSync(env.MESH_CA!),
-  minVersion: 'TLSv1.2' as const,
-};
+// Over plain HTTP (the bench's --transport http) there is no certificate to present.
+const plain = url.startsWith('http:');
+const { Agent, request } = (plain ? http : https) as typeof https;
+const tls = plain
+  ? {}
+  : {
+      cert: readFileSync(env.MESH_CERT!),
+      key: readFileSync(env.MESH_KEY!),
+      ca: readFileSync(env.MESH_CA!),
+      minVersion: 'TLSv1.2' as const,
+    };
 const auth = () => createAuthHeader({ mailboxId: mailbox, password: env.MESH_PASSWORD!, sharedKey: env.MESH_SHARED_KEY! });
 watchGarbageCollection();
 const started = process.hrtime.bigint();

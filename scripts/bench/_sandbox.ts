@@ -1,5 +1,6 @@
 // The MESH emulator in its own process over mutual TLS (client certificates
-// from a test PKI made for the run), as the transfer benchmarks use it.
+// from a test PKI made for the run), as the transfer benchmarks use it; or over
+// plain HTTP on loopback, as the issue's first comparison was made.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,13 +21,14 @@ const SHARED_KEY = 'BenchKey';
 /**
  * Starts `out/main/sandbox.mjs` with the given mailboxes (all with password "password") over mutual TLS, storing
  * messages on disk in `<work>/store`, or with `pattern` (a file of bytes) in the pattern store: bodies must be that
- * block repeated, and only their place in it is kept, so a 20 GiB message costs the emulator no disk.
+ * block repeated, and only their place in it is kept, so a 20 GiB message costs the emulator no disk. With `http`, it
+ * serves plain HTTP on 127.0.0.1 and the runners connect without certificates.
  */
 export async function startBenchSandbox(
   root: string,
   work: string,
   mailboxIds: readonly string[],
-  options: { pattern?: string } = {},
+  options: { pattern?: string; http?: boolean } = {},
 ): Promise<BenchSandbox> {
   const pki = await createTestPki(join(work, 'pki'));
   const files = pki.files!;
@@ -44,12 +46,7 @@ export async function startBenchSandbox(
       join(root, 'out/main/sandbox.mjs'),
       '--port',
       '0',
-      '--tls-cert',
-      files.serverCert,
-      '--tls-key',
-      files.serverKey,
-      '--client-ca',
-      files.caCert,
+      ...(options.http ? [] : ['--tls-cert', files.serverCert, '--tls-key', files.serverKey, '--client-ca', files.caCert]),
       '--mailboxes',
       mailboxes,
       '--store',
@@ -71,9 +68,7 @@ export async function startBenchSandbox(
       MESH_MAILBOX: mailboxId,
       MESH_PASSWORD: PASSWORD,
       MESH_SHARED_KEY: SHARED_KEY,
-      MESH_CERT: files.clientCert,
-      MESH_KEY: files.clientKey,
-      MESH_CA: files.caCert,
+      ...(options.http ? {} : { MESH_CERT: files.clientCert, MESH_KEY: files.clientKey, MESH_CA: files.caCert }),
     }),
     stop: () => {
       stopping.asked = true;
@@ -93,7 +88,7 @@ function waitForUrl(child: ChildProcess, stopping: { asked: boolean }): Promise<
     child.stdout!.on('data', (c: Buffer) => {
       if (found) return;
       text += c.toString();
-      const match = /(https:\/\/127\.0\.0\.1:\d+)/.exec(text);
+      const match = /(https?:\/\/127\.0\.0\.1:\d+)/.exec(text);
       if (match) {
         found = true;
         resolve(match[1]!);

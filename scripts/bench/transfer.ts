@@ -2,7 +2,10 @@
 // line against the emulator over mutual TLS, beside a baseline measured in the
 // same run (the same bytes streamed by a plain node:https request to the same
 // server). Prints MB/s, CPU and peak RSS of each side.
-//   npm run bench -- transfer [--sizes 1,4,20|none] [--flat 1,4,20] [--runs 3] [--chunks 20,75]
+//   npm run bench -- transfer [--sizes 1,4,20|none] [--flat 1,4,20] [--runs 3] [--chunks 20,75] [--transport tls|http]
+//
+// --transport http runs every row against the emulator over plain HTTP on 127.0.0.1 instead (no certificates on
+// either side), the setting of the issue's first comparison; run the benchmark once per transport for both.
 //
 // A size above 4 GiB runs the flat-memory pass instead of the full table: the command line sends the file and
 // downloads it once per chunk size, against a second emulator whose pattern store keeps no bodies (so 20 GiB
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     flat: { type: 'string' },
     runs: { type: 'string', default: '3' },
     chunks: { type: 'string', default: '75' },
+    transport: { type: 'string', default: 'tls' },
   },
   strict: false,
 });
@@ -54,7 +58,11 @@ const MiB = 1024 * 1024;
 const SENDER = 'X26ABC1';
 const RECIPIENT = 'X26ABC2';
 
-const sandbox = await startBenchSandbox(root, work, [SENDER, RECIPIENT]);
+if (values.transport !== 'tls' && values.transport !== 'http')
+  throw new Error(`--transport is tls or http, not ${String(values.transport)}`);
+const overHttp = values.transport === 'http';
+const transportName = overHttp ? 'plain HTTP' : 'mutual TLS';
+const sandbox = await startBenchSandbox(root, work, [SENDER, RECIPIENT], { http: overHttp });
 const env = (mailbox: string) => ({ ...sandbox.env(mailbox), MESH_DESKTOP_DATA_DIR: join(work, 'cli-data') });
 const nodeFlags = cliNodeFlags(root);
 const cli = (mailbox: string, args: string[], warm: readonly string[] = []) =>
@@ -126,7 +134,7 @@ async function flatPass(): Promise<void> {
   mkdirSync(flatWork);
   const blockFile = join(flatWork, 'pattern.bin');
   writeFileSync(blockFile, block);
-  const flat = await startBenchSandbox(root, flatWork, [SENDER, RECIPIENT], { pattern: blockFile });
+  const flat = await startBenchSandbox(root, flatWork, [SENDER, RECIPIENT], { pattern: blockFile, http: overHttp });
   const flatEnv = (mailbox: string) => ({ ...flat.env(mailbox), MESH_DESKTOP_DATA_DIR: join(flatWork, 'cli-data') });
   const flatCli = (mailbox: string, args: string[]) => measure(root, '_cli-run', args, flatEnv(mailbox), { warm: [], nodeFlags });
   try {
@@ -356,7 +364,7 @@ for (const size of [...new Set(rounds.map((r) => r.size))]) {
 
 if (rows.length > 0) {
   console.log(
-    `Transfers through \`mesh-desktop\` (chunks of ${chunkSizesMiB.join(' and ')} MiB, no compression) vs plain node:https, same server; ${runs} rounds per size, medians; ` +
+    `Transfers through \`mesh-desktop\` over ${transportName} (chunks of ${chunkSizesMiB.join(' and ')} MiB, no compression) vs plain node:${overHttp ? 'http' : 'https'}, same server; ${runs} rounds per size, medians; ` +
       `every file verified byte-identical by SHA-256; the command line runs as \`node ${nodeFlags.join(' ')}\`, like its bin. Load average at the end: ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}.\n`,
@@ -390,7 +398,7 @@ if (targetRows.length > 0)
   );
 if (flatRows.length > 0) {
   console.log(
-    `\nFlat memory: \`mesh-desktop send\` and \`download\` once per size and chunk size against the emulator's pattern store (no bodies kept), ` +
+    `\nFlat memory: \`mesh-desktop send\` and \`download\` once per size and chunk size over ${transportName} against the emulator's pattern store (no bodies kept), ` +
       'every download verified byte-identical by SHA-256.\n',
   );
   console.log('size     chunk   operation   MB/s   CPU s   peak RSS');
@@ -409,5 +417,5 @@ if (flatRows.length > 0) {
 }
 writeFileSync(
   join(root, '.bench', 'transfer-results.json'),
-  JSON.stringify({ at: new Date().toISOString(), runs, rows, flatRows }, null, 2),
+  JSON.stringify({ at: new Date().toISOString(), transport: values.transport, runs, rows, flatRows }, null, 2),
 );
