@@ -8,7 +8,10 @@ import { AppError } from '../shared/errors';
 /** Reads and writes in 1 MiB blocks: far fewer syscalls than Node's 64 KiB default on multi-GB files. */
 export const IO_BLOCK_SIZE = 1024 * 1024;
 
-/** A stream of bytes [start, end) of a file, read in large blocks. */
+/**
+ * A stream of bytes [start, end) of a file, read in large blocks: gzipFileRange's input. Not readFileBlocks, whose
+ * buffers are reused: pipeline() hands a block to zlib without waiting for zlib to finish with it.
+ */
 function readFileRange(path: string, start: number, end: number): Readable {
   // createReadStream's end is inclusive, so it cannot express an empty range.
   if (end <= start) return Readable.from([]);

@@ -80,12 +80,12 @@ export async function hashFileRange(path: string, start: number, end: number, ha
   }
 }
 
-/** Feeds bytes [0, length) of a file into hash, streaming (used to catch up after a resumed download). */
+/** Feeds bytes [0, length) of a file into hash (used to catch up after a resumed download). */
 export async function hashFilePrefix(path: string, length: number, hash: Hash, signal?: AbortSignal): Promise<void> {
   await hashFileRange(path, 0, length, hash, signal);
 }
 
-/** The checksum of a whole file, streaming. */
+/** The checksum of a whole file, read block by block. */
 export async function checksumOfFile(path: string, size: number, algorithm: ChecksumAlgorithm, signal?: AbortSignal): Promise<Checksum> {
   const hash = createChecksumHash(algorithm);
   await hashFilePrefix(path, size, hash, signal);
